@@ -1,0 +1,40 @@
+package dev.throughline.app.analysis;
+
+import dev.throughline.storage.CaptureReader;
+import dev.throughline.storage.Category;
+import dev.throughline.storage.model.GpuRow;
+import dev.throughline.storage.model.LatencyRow;
+import dev.throughline.storage.model.LossRow;
+import dev.throughline.storage.model.NameTotal;
+import dev.throughline.storage.model.StepRow;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the report and the rules read, loaded once from a capture's summary tables (never the
+ * raw slice table), so it costs the same on a 10-event and a 10M-event capture.
+ */
+public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Category, Long> eventCounts,
+                              Map<Category, Long> categoryTotalsNs, long kernelCount, long kernelTotalNs,
+                              List<NameTotal> topKernels, List<NameTotal> topCpuOps, List<StepRow> steps,
+                              StepStats stepStats, List<GpuRow> gpus, List<GpuRow> gpusStepsWindow,
+                              List<LatencyRow> latencies, List<LossRow> loss) {
+    public static final int TOP = 10;
+
+    public static CaptureOverview load(CaptureReader reader) throws SQLException {
+        Map<Category, Long> counts = reader.categoryCounts();
+        Map<Category, Long> totals = reader.categoryTotals();
+        List<StepRow> steps = reader.steps();
+        return new CaptureOverview(reader.meta(), reader.spanNs(), counts, totals,
+                counts.getOrDefault(Category.KERNEL, 0L), totals.getOrDefault(Category.KERNEL, 0L),
+                reader.topNames(Category.KERNEL, TOP), reader.topNames(Category.CPU_OP, TOP), steps,
+                StepStats.of(steps), reader.gpus("tracelens"), reader.gpus("hta"), reader.latencies(),
+                reader.loss());
+    }
+
+    public long lostEvents() {
+        return loss.stream().mapToLong(LossRow::count).sum();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.throughline.app.cli;
+
+import dev.throughline.storage.CaptureFormatException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** The root command. With no subcommand it reports on the bundled sample capture. */
+@Command(name = "throughline", mixinStandardHelpOptions = true, version = "throughline 0.1.0",
+        description = "ML performance profiling workbench: import traces into captures, report the bottlenecks.",
+        subcommands = {ImportCommand.class, ReportCommand.class, ExportCommand.class, QueryCommand.class,
+            CommandLine.HelpCommand.class},
+        footer = {"", "With no command: report on the bundled sample capture (samples/resnet50-sample.tlcap).",
+            "Exit codes: 0 ok, 2 bad input or usage, 1 internal error."})
+public final class ThroughlineCommand implements Callable<Integer> {
+    /** Exit code for anything the user can fix: a bad file, an existing output, a usage error. */
+    public static final int USER_ERROR = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        return new ReportCommand().reportSample(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new ThroughlineCommand());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExitCodeExceptionMapper(e -> e instanceof CaptureFormatException || e instanceof UserError ? USER_ERROR : 1);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println("throughline: " + ex.getMessage());
+            err.println("Try 'throughline " + (ex.getCommandLine().getCommandName().equals("throughline") ? ""
+                    : ex.getCommandLine().getCommandName() + " ") + "--help'.");
+            return USER_ERROR;
+        });
+        cli.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof CaptureFormatException || ex instanceof UserError) {
+                err.println("throughline: " + ex.getMessage());
+                return USER_ERROR;
+            }
+            err.println("throughline: internal error: " + ex);
+            ex.printStackTrace(err);
+            return 1;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

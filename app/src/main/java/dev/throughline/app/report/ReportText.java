@@ -1,0 +1,132 @@
+package dev.throughline.app.report;
+
+import dev.throughline.app.analysis.CaptureOverview;
+import dev.throughline.app.analysis.Finding;
+import dev.throughline.app.analysis.StepStats;
+import dev.throughline.storage.Category;
+import dev.throughline.storage.model.GpuRow;
+import dev.throughline.storage.model.LatencyRow;
+import dev.throughline.storage.model.LossRow;
+import dev.throughline.storage.model.NameTotal;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+
+/** {@code report} for people: findings first, then readable tables with units. */
+public final class ReportText {
+    private static final int NAME_WIDTH = 60;
+
+    private ReportText() {
+    }
+
+    public static void write(Report report, PrintWriter out) {
+        CaptureOverview o = report.overview();
+        out.println("Throughline report: " + report.capture());
+        for (String w : report.warnings()) {
+            out.println("warning: " + w);
+        }
+        String source = o.meta().get("source");
+        out.printf("span %s · %,d events · %,d lost%s%n", Units.duration(o.spanNs()),
+                o.eventCounts().values().stream().mapToLong(Long::longValue).sum(), o.lostEvents(),
+                source == null ? "" : " · from " + source);
+        out.println();
+
+        out.println("FINDINGS");
+        if (report.findings().isEmpty()) {
+            out.println("  none: no rule fired (see docs/analysis.md for what each rule checks)");
+        }
+        for (Finding f : report.findings()) {
+            out.printf("  %-8s %s%n", f.severity(), f.message());
+            out.printf("           evidence: %s%n", f.evidence());
+            if (f.whatIf() != null) {
+                out.printf("           what-if: %s %s → %s (−%s)%n", f.whatIf().metric(),
+                        Units.duration(f.whatIf().currentNs()), Units.duration(f.whatIf().predictedNs()),
+                        Units.percent(f.whatIf().gain()));
+            }
+            out.printf("           → %s%n", f.recommendation());
+        }
+        out.println();
+
+        out.println("EVENTS");
+        for (Map.Entry<Category, Long> e : o.eventCounts().entrySet()) {
+            out.printf("  %-12s %,12d  %12s%n", e.getKey().label, e.getValue(),
+                    Units.duration(o.categoryTotalsNs().getOrDefault(e.getKey(), 0L)));
+        }
+        out.println();
+
+        StepStats s = o.stepStats();
+        if (s.count() > 0) {
+            out.printf("STEPS  %d steps · mean %s · p50 %s · p95 %s · max %s (host ProfilerStep mean %s)%n",
+                    s.count(), Units.duration(s.meanNs()), Units.duration(s.p50Ns()), Units.duration(s.p95Ns()),
+                    Units.duration(s.maxNs()), Units.duration(s.hostMeanNs()));
+            long[] parts = s.breakdown().parts();
+            for (int i = 0; i < parts.length; i++) {
+                out.printf("  %-12s %12s  %6s  %s%n", StepStats.PART_NAMES.get(i), Units.duration(parts[i]),
+                        Units.percent(parts[i] / (double) s.meanNs()), bar(parts[i] / (double) s.meanNs()));
+            }
+            out.println();
+        }
+
+        if (!o.gpus().isEmpty()) {
+            out.println("GPUS (TraceLens window; HTA steps window)");
+            for (GpuRow g : o.gpus()) {
+                out.printf("  GPU %d  busy %s · idle %s of %s (%s idle) · compute %s · non-compute %s%n",
+                        g.device(), Units.duration(g.busyNs()), Units.duration(g.idleNs()),
+                        Units.duration(g.totalNs()), Units.percent(g.totalNs() == 0 ? 0 : g.idleNs() / (double) g.totalNs()),
+                        Units.duration(g.computeNs()), Units.duration(g.nonComputeNs()));
+            }
+            for (GpuRow g : o.gpusStepsWindow()) {
+                out.printf("  GPU %d  steps window %s: compute %s · non-compute %s · idle %s%n", g.device(),
+                        Units.duration(g.totalNs()), Units.duration(g.computeNs()), Units.duration(g.nonComputeNs()),
+                        Units.duration(g.idleNs()));
+            }
+            out.println();
+        }
+
+        table(out, "TOP KERNELS", o.topKernels(), o.kernelTotalNs());
+        table(out, "TOP CPU OPS", o.topCpuOps(), o.categoryTotalsNs().getOrDefault(Category.CPU_OP, 0L));
+
+        if (!o.latencies().isEmpty()) {
+            out.println("REQUESTS");
+            for (LatencyRow l : o.latencies()) {
+                out.printf("  %-30s %,8d  p50 %s · p90 %s · p99 %s · p99.9 %s · max %s%n", l.name(), l.count(),
+                        Units.duration(l.p50Ns()), Units.duration(l.p90Ns()), Units.duration(l.p99Ns()),
+                        Units.duration(l.p999Ns()), Units.duration(l.maxNs()));
+            }
+            out.println();
+        }
+
+        if (!o.loss().isEmpty()) {
+            out.println("LOST (counted, not in the capture)");
+            for (LossRow l : o.loss()) {
+                out.printf("  %-16s %-40s %,10d%n", l.source(), l.kind(), l.count());
+            }
+            out.println();
+        }
+        out.flush();
+    }
+
+    private static void table(PrintWriter out, String title, List<NameTotal> rows, long total) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        out.println(title);
+        out.printf("  %-" + NAME_WIDTH + "s %8s %12s %12s %7s%n", "name", "count", "total", "mean", "share");
+        for (NameTotal t : rows) {
+            out.printf("  %-" + NAME_WIDTH + "s %,8d %12s %12s %7s%n", shorten(t.name()), t.count(),
+                    Units.duration(t.totalNs()), Units.duration(t.meanNs()),
+                    Units.percent(total == 0 ? 0 : t.totalNs() / (double) total));
+        }
+        out.println();
+    }
+
+    private static String shorten(String name) {
+        return name.length() <= NAME_WIDTH ? name : name.substring(0, NAME_WIDTH - 1) + "…";
+    }
+
+    private static String bar(double fraction) {
+        int n = (int) Math.round(Math.max(0, Math.min(1, fraction)) * 30);
+        return "█".repeat(n);
+    }
+}

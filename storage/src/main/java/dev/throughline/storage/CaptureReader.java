@@ -1,0 +1,373 @@
+package dev.throughline.storage;
+
+import dev.throughline.storage.model.GpuRow;
+import dev.throughline.storage.model.LatencyRow;
+import dev.throughline.storage.model.LossRow;
+import dev.throughline.storage.model.NameTotal;
+import dev.throughline.storage.model.QueryResult;
+import dev.throughline.storage.model.SliceRecord;
+import dev.throughline.storage.model.StepRow;
+import dev.throughline.storage.model.TrackInfo;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Reads a closed (or unclean) capture through a read-only connection. Opening checks only the
+ * SQLite header, {@code schema_version} and the clean-close flag, so it is instant at any size;
+ * reports read the summary tables, never the raw ones.
+ */
+public final class CaptureReader implements AutoCloseable {
+    private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+
+    private final Path file;
+    private final Connection db;
+    private final Map<String, String> meta;
+    private final List<String> warnings = new ArrayList<>();
+
+    private CaptureReader(Path file, Connection db, Map<String, String> meta) {
+        this.file = file;
+        this.db = db;
+        this.meta = meta;
+    }
+
+    /** Opens a capture, or says exactly why {@code file} is not one this build can read. */
+    public static CaptureReader open(Path file) throws CaptureFormatException {
+        checkHeader(file);
+        Connection db;
+        try {
+            SQLiteConfig config = new SQLiteConfig();
+            config.setReadOnly(true);
+            config.setOpenMode(SQLiteOpenMode.READONLY);
+            db = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        } catch (SQLException e) {
+            throw new CaptureFormatException(file, "cannot open as SQLite: " + e.getMessage(), e);
+        }
+        try {
+            Map<String, String> meta = readMeta(file, db);
+            String versionText = meta.get(CaptureSchema.META_SCHEMA_VERSION);
+            if (versionText == null) {
+                throw new CaptureFormatException(file, "not a Throughline capture: meta has no schema_version");
+            }
+            int version;
+            try {
+                version = Integer.parseInt(versionText.trim());
+            } catch (NumberFormatException e) {
+                throw new CaptureFormatException(file, "not a Throughline capture: schema_version '" + versionText
+                        + "' is not a number");
+            }
+            if (version > CaptureSchema.CURRENT_VERSION) {
+                throw new CaptureFormatException(file, "capture schema version " + version
+                        + " is newer than this Throughline reads (version " + CaptureSchema.CURRENT_VERSION
+                        + "); open it with a newer Throughline");
+            }
+            if (version < 1) {
+                throw new CaptureFormatException(file, "capture schema version " + version + " is not valid");
+            }
+            // Version 1 is the first schema: older versions to migrate do not exist yet.
+            CaptureReader reader = new CaptureReader(file, db, meta);
+            if (!"1".equals(meta.get(CaptureSchema.META_CLEAN_CLOSE))) {
+                reader.warnings.add(file + ": capture was not closed cleanly (the recording was interrupted);"
+                        + " opened read-only, summaries may be missing");
+            }
+            return reader;
+        } catch (CaptureFormatException e) {
+            closeQuietly(db);
+            throw e;
+        }
+    }
+
+    private static void checkHeader(Path file) throws CaptureFormatException {
+        if (!Files.exists(file)) {
+            throw new CaptureFormatException(file, "no such file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new CaptureFormatException(file, "not a regular file");
+        }
+        byte[] head = new byte[SQLITE_MAGIC.length];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            throw new CaptureFormatException(file, "cannot read: " + e.getMessage(), e);
+        }
+        if (n == 0) {
+            throw new CaptureFormatException(file, "empty file; expected a Throughline capture (SQLite)");
+        }
+        for (int i = 0; i < SQLITE_MAGIC.length; i++) {
+            if (i >= n || head[i] != SQLITE_MAGIC[i]) {
+                throw new CaptureFormatException(file, "not a Throughline capture: byte " + i
+                        + " differs from the SQLite header 'SQLite format 3'");
+            }
+        }
+    }
+
+    private static Map<String, String> readMeta(Path file, Connection db) throws CaptureFormatException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        try (Statement st = db.createStatement()) {
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'")) {
+                if (!rs.next()) {
+                    throw new CaptureFormatException(file, "not a Throughline capture: SQLite file without a meta table");
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT key, value FROM meta")) {
+                while (rs.next()) {
+                    meta.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new CaptureFormatException(file, "cannot read meta: " + e.getMessage(), e);
+        }
+        return meta;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Things the user should know about this file (e.g. an unclean close). */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    public Map<String, String> meta() {
+        return Map.copyOf(meta);
+    }
+
+    public String meta(String key) {
+        return meta.get(key);
+    }
+
+    public boolean cleanlyClosed() {
+        return "1".equals(meta.get(CaptureSchema.META_CLEAN_CLOSE));
+    }
+
+    /** First slice start to last slice end, or 0 when the capture has no slices. */
+    public long spanNs() {
+        String start = meta.get(CaptureSchema.META_SPAN_START);
+        String end = meta.get(CaptureSchema.META_SPAN_END);
+        return start == null || end == null ? 0 : Long.parseLong(end) - Long.parseLong(start);
+    }
+
+    public long spanStartNs() {
+        String start = meta.get(CaptureSchema.META_SPAN_START);
+        return start == null ? 0 : Long.parseLong(start);
+    }
+
+    /** Slice count per category (only categories present). */
+    public Map<Category, Long> categoryCounts() throws SQLException {
+        Map<Category, Long> out = new EnumMap<>(Category.class);
+        try (Statement st = db.createStatement();
+             ResultSet rs = st.executeQuery("SELECT category, count FROM summary_category ORDER BY category")) {
+            while (rs.next()) {
+                out.put(Category.byId(rs.getInt(1)), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    /** Total slice time per category. */
+    public Map<Category, Long> categoryTotals() throws SQLException {
+        Map<Category, Long> out = new EnumMap<>(Category.class);
+        try (Statement st = db.createStatement();
+             ResultSet rs = st.executeQuery("SELECT category, total_ns FROM summary_category ORDER BY category")) {
+            while (rs.next()) {
+                out.put(Category.byId(rs.getInt(1)), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    /** The {@code limit} names of a category with the largest total time; ties by name. */
+    public List<NameTotal> topNames(Category category, int limit) throws SQLException {
+        List<NameTotal> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT s.value, n.count, n.total_ns, n.min_ns, n.max_ns"
+                + " FROM summary_name n JOIN string s ON s.id = n.name_id WHERE n.category = ?"
+                + " ORDER BY n.total_ns DESC, s.value ASC LIMIT ?")) {
+            ps.setInt(1, category.id);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new NameTotal(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+                }
+            }
+        }
+        return out;
+    }
+
+    public List<StepRow> steps() throws SQLException {
+        List<StepRow> out = new ArrayList<>();
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT t.step, s.value, t.host_start_ns, t.host_dur_ns, t.start_ns, t.end_ns, t.kernel_ns, t.memcpy_ns,"
+                        + " t.memset_ns, t.runtime_ns, t.dataloader_ns, t.cpu_exec_ns, t.other_ns"
+                        + " FROM summary_step t JOIN string s ON s.id = t.name_id ORDER BY t.start_ns, t.step")) {
+            while (rs.next()) {
+                out.add(new StepRow(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11),
+                        rs.getLong(12), rs.getLong(13)));
+            }
+        }
+        return out;
+    }
+
+    public List<GpuRow> gpus(String method) throws SQLException {
+        List<GpuRow> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT device, method, window_start_ns, window_end_ns,"
+                + " busy_ns, idle_ns, compute_ns, non_compute_ns, exposed_comm_ns, exposed_memcpy_ns"
+                + " FROM summary_gpu WHERE method = ? ORDER BY device")) {
+            ps.setString(1, method);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new GpuRow(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10)));
+                }
+            }
+        }
+        return out;
+    }
+
+    public List<LossRow> loss() throws SQLException {
+        List<LossRow> out = new ArrayList<>();
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT source, kind, count, example FROM loss ORDER BY source, kind")) {
+            while (rs.next()) {
+                out.add(new LossRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
+            }
+        }
+        return out;
+    }
+
+    public List<LatencyRow> latencies() throws SQLException {
+        List<LatencyRow> out = new ArrayList<>();
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT s.value, l.count, l.p50_ns, l.p90_ns, l.p99_ns, l.p999_ns, l.max_ns"
+                        + " FROM summary_latency l JOIN string s ON s.id = l.name_id ORDER BY l.count DESC, s.value")) {
+            while (rs.next()) {
+                out.add(new LatencyRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        rs.getLong(6), rs.getLong(7)));
+            }
+        }
+        return out;
+    }
+
+    public List<TrackInfo> tracks() throws SQLException {
+        List<TrackInfo> out = new ArrayList<>();
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT t.id, t.kind, p.pid, p.name, th.tid, th.name, t.device, t.stream, s.value FROM track t"
+                        + " LEFT JOIN process p ON p.id = t.process_id LEFT JOIN thread th ON th.id = t.thread_id"
+                        + " LEFT JOIN string s ON s.id = t.name_id ORDER BY t.id")) {
+            while (rs.next()) {
+                out.add(new TrackInfo(rs.getInt(1), rs.getString(2), (Long) rs.getObject(3, Long.class),
+                        rs.getString(4), (Long) rs.getObject(5, Long.class), rs.getString(6),
+                        (Integer) rs.getObject(7, Integer.class), (Long) rs.getObject(8, Long.class), rs.getString(9)));
+            }
+        }
+        return out;
+    }
+
+    /** Streams every slice in id order (the order it was written). */
+    public void forEachSlice(Consumer<SliceRecord> sink) throws SQLException {
+        List<String> names = strings();
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT id, track_id, start_ns, dur_ns, name_id, category, correlation_id, args_id FROM slice ORDER BY id")) {
+            while (rs.next()) {
+                long corr = rs.getLong(7);
+                if (rs.wasNull()) {
+                    corr = -1;
+                }
+                sink.accept(new SliceRecord(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getLong(4),
+                        names.get(rs.getInt(5)), Category.byId(rs.getInt(6)), corr, rs.getLong(8)));
+            }
+        }
+    }
+
+    /** All interned strings, indexed by id (index 0 unused). */
+    public List<String> strings() throws SQLException {
+        List<String> out = new ArrayList<>();
+        out.add(null);
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT id, value FROM string ORDER BY id")) {
+            while (rs.next()) {
+                while (out.size() < rs.getInt(1)) {
+                    out.add(null);
+                }
+                out.add(rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    /** The arguments of one set, in stored order, as a key → value map (Long, Double or String). */
+    public Map<String, Object> args(long setId) throws SQLException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (setId <= 0) {
+            return out;
+        }
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT s.value, a.value FROM arg a JOIN string s ON s.id = a.key_id WHERE a.set_id = ? ORDER BY a.rowid")) {
+            ps.setLong(1, setId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Object v = rs.getObject(2);
+                    out.put(rs.getString(1), v instanceof Integer i ? Long.valueOf(i) : v);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Runs a user's SQL on the read-only connection; a write fails with SQLite's read-only error. */
+    public QueryResult query(String sql, int maxRows) throws SQLException {
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            List<String> columns = new ArrayList<>();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                columns.add(md.getColumnLabel(i));
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            while (rs.next() && rows.size() < maxRows) {
+                List<Object> row = new ArrayList<>(columns.size());
+                for (int i = 1; i <= columns.size(); i++) {
+                    row.add(rs.getObject(i));
+                }
+                rows.add(row);
+            }
+            return new QueryResult(columns, rows);
+        }
+    }
+
+    /** The connection, read-only, for typed queries that live next to their users (exporters). */
+    public Connection connection() {
+        return db;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(db);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // nothing to do: read-only
+        }
+    }
+}
