@@ -40,15 +40,4 @@ public final class ArgSet {
     public List<Arg> args() {
         return args;
     }
-
-    /** A key that is equal for equal argument sets; used to store each distinct set once. */
-    String dedupKey() {
-        StringBuilder sb = new StringBuilder(args.size() * 24);
-        for (Arg a : args) {
-            Object v = a.value;
-            char type = v instanceof Long ? 'L' : v instanceof Double ? 'D' : 'S';
-            sb.append(a.key).append('\u0001').append(type).append(v).append('\u0002');
-        }
-        return sb.toString();
-    }
 }

@@ -83,6 +83,11 @@ public final class CaptureReader implements AutoCloseable {
             }
             // Version 1 is the first schema: older versions to migrate do not exist yet.
             CaptureReader reader = new CaptureReader(file, db, meta);
+            try {
+                reader.registerFunctions();
+            } catch (SQLException e) {
+                throw new CaptureFormatException(file, "cannot register SQL functions: " + e.getMessage(), e);
+            }
             if (!"1".equals(meta.get(CaptureSchema.META_CLEAN_CLOSE))) {
                 reader.warnings.add(file + ": capture was not closed cleanly (the recording was interrupted);"
                         + " opened read-only, summaries may be missing");
@@ -167,6 +172,12 @@ public final class CaptureReader implements AutoCloseable {
         return start == null || end == null ? 0 : Long.parseLong(end) - Long.parseLong(start);
     }
 
+    /** Add to a stored (relative) time to get the capture's absolute clock. */
+    public long timeOriginNs() {
+        String origin = meta.get(CaptureSchema.META_TIME_ORIGIN);
+        return origin == null ? 0 : Long.parseLong(origin);
+    }
+
     public long spanStartNs() {
         String start = meta.get(CaptureSchema.META_SPAN_START);
         return start == null ? 0 : Long.parseLong(start);
@@ -215,14 +226,15 @@ public final class CaptureReader implements AutoCloseable {
 
     public List<StepRow> steps() throws SQLException {
         List<StepRow> out = new ArrayList<>();
+        long o = timeOriginNs();
         try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT t.step, s.value, t.host_start_ns, t.host_dur_ns, t.start_ns, t.end_ns, t.kernel_ns, t.memcpy_ns,"
-                        + " t.memset_ns, t.runtime_ns, t.dataloader_ns, t.cpu_exec_ns, t.other_ns"
+                        + " t.memset_ns, t.communication_ns, t.runtime_ns, t.dataloader_ns, t.cpu_exec_ns, t.other_ns"
                         + " FROM summary_step t JOIN string s ON s.id = t.name_id ORDER BY t.start_ns, t.step")) {
             while (rs.next()) {
-                out.add(new StepRow(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                        rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11),
-                        rs.getLong(12), rs.getLong(13)));
+                out.add(new StepRow(rs.getLong(1), rs.getString(2), rs.getLong(3) + o, rs.getLong(4), rs.getLong(5) + o,
+                        rs.getLong(6) + o, rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11),
+                        rs.getLong(12), rs.getLong(13), rs.getLong(14)));
             }
         }
         return out;
@@ -230,13 +242,14 @@ public final class CaptureReader implements AutoCloseable {
 
     public List<GpuRow> gpus(String method) throws SQLException {
         List<GpuRow> out = new ArrayList<>();
+        long o = timeOriginNs();
         try (PreparedStatement ps = db.prepareStatement("SELECT device, method, window_start_ns, window_end_ns,"
                 + " busy_ns, idle_ns, compute_ns, non_compute_ns, exposed_comm_ns, exposed_memcpy_ns"
                 + " FROM summary_gpu WHERE method = ? ORDER BY device")) {
             ps.setString(1, method);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new GpuRow(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                    out.add(new GpuRow(rs.getInt(1), rs.getString(2), rs.getLong(3) + o, rs.getLong(4) + o, rs.getLong(5),
                             rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10)));
                 }
             }
@@ -275,17 +288,25 @@ public final class CaptureReader implements AutoCloseable {
                         + " LEFT JOIN process p ON p.id = t.process_id LEFT JOIN thread th ON th.id = t.thread_id"
                         + " LEFT JOIN string s ON s.id = t.name_id ORDER BY t.id")) {
             while (rs.next()) {
-                out.add(new TrackInfo(rs.getInt(1), rs.getString(2), (Long) rs.getObject(3, Long.class),
-                        rs.getString(4), (Long) rs.getObject(5, Long.class), rs.getString(6),
-                        (Integer) rs.getObject(7, Integer.class), (Long) rs.getObject(8, Long.class), rs.getString(9)));
+                Long pid = nullableLong(rs, 3);
+                Long tid = nullableLong(rs, 5);
+                Long device = nullableLong(rs, 7);
+                out.add(new TrackInfo(rs.getInt(1), rs.getString(2), pid, rs.getString(4), tid, rs.getString(6),
+                        device == null ? null : device.intValue(), nullableLong(rs, 8), rs.getString(9)));
             }
         }
         return out;
     }
 
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
     /** Streams every slice in id order (the order it was written). */
     public void forEachSlice(Consumer<SliceRecord> sink) throws SQLException {
         List<String> names = strings();
+        long o = timeOriginNs();
         try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT id, track_id, start_ns, dur_ns, name_id, category, correlation_id, args_id FROM slice ORDER BY id")) {
             while (rs.next()) {
@@ -293,7 +314,7 @@ public final class CaptureReader implements AutoCloseable {
                 if (rs.wasNull()) {
                     corr = -1;
                 }
-                sink.accept(new SliceRecord(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getLong(4),
+                sink.accept(new SliceRecord(rs.getLong(1), rs.getInt(2), rs.getLong(3) + o, rs.getLong(4),
                         names.get(rs.getInt(5)), Category.byId(rs.getInt(6)), corr, rs.getLong(8)));
             }
         }
@@ -316,21 +337,45 @@ public final class CaptureReader implements AutoCloseable {
 
     /** The arguments of one set, in stored order, as a key → value map (Long, Double or String). */
     public Map<String, Object> args(long setId) throws SQLException {
-        Map<String, Object> out = new LinkedHashMap<>();
         if (setId <= 0) {
-            return out;
+            return new LinkedHashMap<>();
         }
-        try (PreparedStatement ps = db.prepareStatement(
-                "SELECT s.value, a.value FROM arg a JOIN string s ON s.id = a.key_id WHERE a.set_id = ? ORDER BY a.rowid")) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT data FROM arg_set WHERE id = ?")) {
             ps.setLong(1, setId);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Object v = rs.getObject(2);
-                    out.put(rs.getString(1), v instanceof Integer i ? Long.valueOf(i) : v);
-                }
+                return rs.next() ? decodeArgs(rs.getBytes(1)) : new LinkedHashMap<>();
             }
         }
-        return out;
+    }
+
+    /** Decodes an {@code arg_set.data} blob read by a caller's own query. */
+    public Map<String, Object> decodeArgs(byte[] data) throws SQLException {
+        List<String> names = cachedStrings();
+        return ArgCodec.decode(data, names::get);
+    }
+
+    private List<String> stringCache;
+
+    private List<String> cachedStrings() throws SQLException {
+        if (stringCache == null) {
+            stringCache = strings();
+        }
+        return stringCache;
+    }
+
+    /** SQL function args_json(arg_set.data) → the arguments as a JSON object text. */
+    private void registerFunctions() throws SQLException {
+        org.sqlite.Function.create(db, "args_json", new org.sqlite.Function() {
+            @Override
+            protected void xFunc() throws SQLException {
+                byte[] data = value_blob(0);
+                if (data == null) {
+                    result();
+                    return;
+                }
+                result(ArgsJson.toJson(decodeArgs(data)));
+            }
+        }, 1, org.sqlite.Function.FLAG_DETERMINISTIC);
     }
 
     /** Runs a user's SQL on the read-only connection; a write fails with SQLite's read-only error. */

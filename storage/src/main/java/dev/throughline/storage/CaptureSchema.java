@@ -20,6 +20,8 @@ public final class CaptureSchema {
     public static final String META_CREATED = "created_utc";
     public static final String META_SOURCE = "source";
     public static final String META_SOURCE_FORMAT = "source_format";
+    /** Every stored time is relative to this absolute ns value; meta times are absolute. */
+    public static final String META_TIME_ORIGIN = "time_origin_ns";
     public static final String META_SPAN_START = "span_start_ns";
     public static final String META_SPAN_END = "span_end_ns";
     public static final String META_INTEGRITY = "integrity_check";

@@ -30,7 +30,6 @@ import java.util.Map;
 public final class CaptureWriter implements AutoCloseable {
     private static final int BATCH = 8192;
     private static final int COMMIT_EVERY = 1 << 20;
-    private static final int ARGSET_CACHE = 1 << 16;
 
     private final Path target;
     private final Path temp;
@@ -51,12 +50,8 @@ public final class CaptureWriter implements AutoCloseable {
     private long rowsSinceCommit;
 
     private final Map<String, Integer> strings = new HashMap<>();
-    private final Map<String, Long> argSets = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-            return size() > ARGSET_CACHE; // bounded: a unique set per event must not grow the heap
-        }
-    };
+    private final ArgSetCache argSets = new ArgSetCache(); // bounded: unique sets must not grow the heap
+    private final ArgCodec argCodec = new ArgCodec();
     private long nextArgSet = 1;
     private long nextSlice = 1;
 
@@ -91,12 +86,12 @@ public final class CaptureWriter implements AutoCloseable {
         insertString = db.prepareStatement("INSERT INTO string(id, value) VALUES (?, ?)");
         insertSlice = db.prepareStatement("INSERT INTO slice(id, track_id, start_ns, dur_ns, name_id, category, depth,"
                 + " parent_id, correlation_id, args_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        insertArg = db.prepareStatement("INSERT INTO arg(set_id, key_id, value) VALUES (?, ?, ?)");
+        insertArg = db.prepareStatement("INSERT INTO arg_set(id, data) VALUES (?, ?)");
         insertCounter = db.prepareStatement("INSERT INTO counter(track_id, ts_ns, value) VALUES (?, ?, ?)");
         insertInstant = db.prepareStatement("INSERT INTO instant(track_id, ts_ns, name_id, args_id) VALUES (?, ?, ?, ?)");
         insertFlow = db.prepareStatement("INSERT INTO flow(flow_id, name_id, category_id, from_track_id, from_ts_ns,"
                 + " to_track_id, to_ts_ns) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        summaries = new SummaryBuilder(this::trackDevice, this::nameOf);
+        summaries = new SummaryBuilder(this::trackDevice, id -> tracks.get(id - 1).kind, this::nameOf);
         meta.put(CaptureSchema.META_SCHEMA_VERSION, Integer.toString(CaptureSchema.CURRENT_VERSION));
         meta.put(CaptureSchema.META_TOOL_VERSION, CaptureSchema.TOOL_VERSION);
         meta.put(CaptureSchema.META_CREATED, Instant.now().toString());
@@ -200,30 +195,22 @@ public final class CaptureWriter implements AutoCloseable {
         if (set == null || set.isEmpty()) {
             return 0;
         }
-        String key = set.dedupKey();
-        Long existing = argSets.get(key);
-        if (existing != null) {
+        int n = argCodec.encode(set, this::string);
+        long hash = ArgSetCache.hash(argCodec.buffer(), n);
+        long existing = argSets.find(argCodec.buffer(), n, hash);
+        if (existing != 0) {
             return existing;
         }
         long id = nextArgSet++;
-        argSets.put(key, id);
+        byte[] blob = argCodec.bytes();
+        argSets.put(blob, hash, id);
         try {
-            for (ArgSet.Arg a : set.args()) {
-                insertArg.setLong(1, id);
-                insertArg.setInt(2, string(a.key()));
-                Object v = a.value();
-                if (v instanceof Long l) {
-                    insertArg.setLong(3, l);
-                } else if (v instanceof Double d) {
-                    insertArg.setDouble(3, d);
-                } else {
-                    insertArg.setString(3, (String) v);
-                }
-                insertArg.addBatch();
-                if (++pendingArgs >= BATCH) {
-                    insertArg.executeBatch();
-                    pendingArgs = 0;
-                }
+            insertArg.setLong(1, id);
+            insertArg.setBytes(2, blob);
+            insertArg.addBatch();
+            if (++pendingArgs >= BATCH) {
+                insertArg.executeBatch();
+                pendingArgs = 0;
             }
         } catch (SQLException e) {
             throw new CaptureWriteException(e);
@@ -243,7 +230,7 @@ public final class CaptureWriter implements AutoCloseable {
             PreparedStatement ps = insertSlice;
             ps.setLong(1, id);
             ps.setInt(2, trackId);
-            ps.setLong(3, startNs);
+            ps.setLong(3, relative(startNs));
             ps.setLong(4, durNs);
             ps.setInt(5, nameId);
             ps.setInt(6, category.id);
@@ -276,7 +263,7 @@ public final class CaptureWriter implements AutoCloseable {
     public void counter(int trackId, long tsNs, double value) {
         try {
             insertCounter.setInt(1, trackId);
-            insertCounter.setLong(2, tsNs);
+            insertCounter.setLong(2, relative(tsNs));
             insertCounter.setDouble(3, value);
             insertCounter.addBatch();
             if (++pendingCounters >= BATCH) {
@@ -287,13 +274,12 @@ public final class CaptureWriter implements AutoCloseable {
         } catch (SQLException e) {
             throw new CaptureWriteException(e);
         }
-        stats.span(tsNs, tsNs);
     }
 
     public void instant(int trackId, long tsNs, int nameId, long argsId) {
         try {
             insertInstant.setInt(1, trackId);
-            insertInstant.setLong(2, tsNs);
+            insertInstant.setLong(2, relative(tsNs));
             insertInstant.setInt(3, nameId);
             setNullable(insertInstant, 4, argsId > 0 ? argsId : -1);
             insertInstant.addBatch();
@@ -315,9 +301,17 @@ public final class CaptureWriter implements AutoCloseable {
             ps.setInt(2, nameId);
             ps.setInt(3, categoryNameId);
             setNullable(ps, 4, fromTrack > 0 ? fromTrack : -1);
-            setNullable(ps, 5, fromTrack > 0 ? fromTs : -1);
+            if (fromTrack > 0) {
+                ps.setLong(5, relative(fromTs));
+            } else {
+                ps.setNull(5, Types.INTEGER);
+            }
             setNullable(ps, 6, toTrack > 0 ? toTrack : -1);
-            setNullable(ps, 7, toTrack > 0 ? toTs : -1);
+            if (toTrack > 0) {
+                ps.setLong(7, relative(toTs));
+            } else {
+                ps.setNull(7, Types.INTEGER);
+            }
             ps.addBatch();
             if (++pendingFlows >= BATCH) {
                 ps.executeBatch();
@@ -341,6 +335,21 @@ public final class CaptureWriter implements AutoCloseable {
     public void meta(String key, String value) {
         meta.put(key, value);
     }
+
+    /**
+     * Stored times are relative to the first timestamp written (meta {@code time_origin_ns}): epoch-ns
+     * values take 8 bytes in SQLite, offsets within a capture 4–6, in the rows and in the indexes.
+     */
+    private long relative(long absoluteNs) {
+        if (!originSet) {
+            origin = absoluteNs;
+            originSet = true;
+        }
+        return absoluteNs - origin;
+    }
+
+    private long origin;
+    private boolean originSet;
 
     public long sliceCount() {
         return nextSlice - 1;
@@ -367,8 +376,9 @@ public final class CaptureWriter implements AutoCloseable {
             flushBatches();
             writeEntities();
             writeLoss();
+            meta.put(CaptureSchema.META_TIME_ORIGIN, Long.toString(origin));
             stats.write(db);
-            summaries.write(db);
+            summaries.write(db, origin);
             if (stats.hasSpan()) {
                 meta.put(CaptureSchema.META_SPAN_START, Long.toString(stats.firstStart()));
                 meta.put(CaptureSchema.META_SPAN_END, Long.toString(stats.lastEnd()));
@@ -389,6 +399,12 @@ public final class CaptureWriter implements AutoCloseable {
                 st.execute("PRAGMA journal_mode=DELETE"); // folds the WAL: one self-contained file
             }
             db.close();
+            try {
+                // the temp file was created owner-only; a finished capture is an ordinary shareable file
+                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system: keep its defaults
+            }
             if (overwrite) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } else {

@@ -1,8 +1,5 @@
 -- Built once, when the capture closes (bulk load first, then index).
 CREATE INDEX slice_track_start ON slice (track_id, start_ns);
-CREATE INDEX slice_category_start ON slice (category, start_ns);
 CREATE INDEX slice_correlation ON slice (correlation_id) WHERE correlation_id IS NOT NULL;
-CREATE INDEX arg_set ON arg (set_id);
 CREATE INDEX counter_track_ts ON counter (track_id, ts_ns);
 CREATE INDEX sample_ts ON sample (ts_ns);
-CREATE INDEX string_value ON string (value);

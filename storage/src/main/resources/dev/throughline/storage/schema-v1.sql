@@ -26,8 +26,9 @@ CREATE TABLE slice (
   dur_ns INTEGER NOT NULL, name_id INTEGER NOT NULL, category INTEGER NOT NULL,
   depth INTEGER NOT NULL DEFAULT 0, parent_id INTEGER, correlation_id INTEGER, args_id INTEGER);
 
--- Argument sets, deduplicated: one row per (set, key); keys are interned strings.
-CREATE TABLE arg (set_id INTEGER NOT NULL, key_id INTEGER NOT NULL, value);
+-- Argument sets, deduplicated, each one compact blob (ArgCodec: interned keys and short values).
+-- Readable in SQL through the function args_json(data) that Throughline's connections register.
+CREATE TABLE arg_set (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 
 -- Flow arrows (Chrome 's'/'f' events): a start point and an end point on two tracks.
 CREATE TABLE flow (
@@ -54,9 +55,10 @@ CREATE TABLE summary_name (
   min_ns INTEGER NOT NULL, max_ns INTEGER NOT NULL, PRIMARY KEY (category, name_id));
 -- Per-step breakdown, TensorBoard profiler plugin rules (docs/analysis.md).
 CREATE TABLE summary_step (
-  step INTEGER PRIMARY KEY, name_id INTEGER NOT NULL, host_start_ns INTEGER NOT NULL, host_dur_ns INTEGER NOT NULL,
+  step INTEGER NOT NULL, name_id INTEGER NOT NULL, host_start_ns INTEGER NOT NULL, host_dur_ns INTEGER NOT NULL,
   start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL,
-  kernel_ns INTEGER NOT NULL, memcpy_ns INTEGER NOT NULL, memset_ns INTEGER NOT NULL, runtime_ns INTEGER NOT NULL,
+  kernel_ns INTEGER NOT NULL, memcpy_ns INTEGER NOT NULL, memset_ns INTEGER NOT NULL,
+  communication_ns INTEGER NOT NULL, runtime_ns INTEGER NOT NULL,
   dataloader_ns INTEGER NOT NULL, cpu_exec_ns INTEGER NOT NULL, other_ns INTEGER NOT NULL);
 -- Per-GPU time: method 'tracelens' (gpu_timeline) or 'hta' (temporal breakdown over the steps window).
 CREATE TABLE summary_gpu (

@@ -6,15 +6,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Export a capture to another format.",
-            "chrome-trace: Trace Event Format JSON that Perfetto and chrome://tracing load (Kineto category names kept)."})
+            "chrome-trace: Trace Event Format JSON that Perfetto and chrome://tracing load (Kineto category names kept);",
+            "an output name ending in .gz is gzip-compressed."})
 final class ExportCommand implements Callable<Integer> {
     enum Format { chrome_trace }
 
@@ -39,28 +38,14 @@ final class ExportCommand implements Callable<Integer> {
         if (Files.exists(output) && !force) {
             throw new UserError(output + " already exists (use --force to overwrite)");
         }
-        Path dir = output.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + output.getFileName() + ".", ".partial");
         try (CaptureReader reader = CaptureReader.open(capture)) {
             for (String w : reader.warnings()) {
                 spec.commandLine().getErr().println("warning: " + w);
             }
-            ChromeTraceExporter.export(reader, temp);
-            Files.move(temp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            deleteQuietly(temp);
+            new ChromeTraceExporter().export(reader, output, force); // temp file + move: nothing half-written
         }
         spec.commandLine().getOut().println(output);
         return 0;
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // temp file in the output folder; nothing more to do
-        }
     }
 
     static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {

@@ -1,7 +1,8 @@
 package dev.throughline.app.cli;
 
 import dev.throughline.storage.CaptureFormatException;
-import dev.throughline.storage.CaptureWriter;
+import dev.throughline.storage.importer.ImportResult;
+import dev.throughline.storage.importer.TraceFormat;
 import dev.throughline.storage.importer.TraceImporters;
 
 import java.io.IOException;
@@ -14,8 +15,20 @@ final class TraceImport {
     private TraceImport() {
     }
 
-    static boolean isCapture(Path file) throws CaptureFormatException {
-        return TraceImporters.detect(file) == TraceImporters.Format.CAPTURE;
+    /**
+     * True for a capture, and for any SQLite file: opening it as a capture then says precisely why it is
+     * not one we can read (a newer schema, no meta table) instead of "not a trace format".
+     */
+    static boolean isCapture(Path file) throws IOException {
+        if (TraceImporters.detect(file).format() == TraceFormat.THROUGHLINE_CAPTURE) {
+            return true;
+        }
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (var in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(15), java.nio.charset.StandardCharsets.US_ASCII).equals("SQLite format 3");
+        }
     }
 
     /** NAME.tlcap next to the source, or in the working directory when the source's folder is not writable. */
@@ -33,25 +46,16 @@ final class TraceImport {
         return dir.resolve(name + ".tlcap");
     }
 
-    static void run(Path source, Path target, boolean force, PrintWriter err)
+    static ImportResult run(Path source, Path target, boolean force, PrintWriter err)
             throws CaptureFormatException, IOException, UserError {
-        TraceImporters.Format format = TraceImporters.detect(source);
-        if (format == TraceImporters.Format.CAPTURE) {
-            throw new UserError(source + " is already a Throughline capture; report, export or query it directly");
-        }
         if (!force && Files.exists(target)) {
             throw new UserError(target + " already exists (use --force to overwrite)");
         }
         StderrProgress progress = new StderrProgress(err, "importing " + source.getFileName());
-        CaptureWriter writer = CaptureWriter.create(target, force);
         try {
-            TraceImporters.importInto(format, source, writer, progress::update);
+            return TraceImporters.importToCapture(source, target, force, progress::update);
+        } finally {
             progress.done();
-            writer.close();
-        } catch (CaptureFormatException | IOException | RuntimeException e) {
-            progress.done();
-            writer.abort();
-            throw e;
         }
     }
 }

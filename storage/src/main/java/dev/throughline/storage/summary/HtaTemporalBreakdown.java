@@ -132,7 +132,7 @@ public final class HtaTemporalBreakdown {
         if (m == 0) {
             return Optional.empty();
         }
-        int[] order = IndexSort.order(Arrays.copyOf(s, m), Arrays.copyOf(e, m), m);
+        int[] order = IndexSort.order(s, e, m); // by start, ties by end descending
 
         // merge_kernel_intervals over every GPU event: groups, window = first group start .. last group end
         long busy = 0;
