@@ -1,0 +1,54 @@
+# Sourced by the bench/run-*.sh scripts: paths, the build, and a frozen copy of the app to time.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="$ROOT/bench/out"
+mkdir -p "$OUT"
+
+need() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  echo "bench: '$1' is missing; install it: apt-get install -y $2" >&2
+  exit 1
+}
+
+FROZEN="$OUT/frozen"
+
+# Builds the reactor (skipped with SKIP_BUILD=1), then copies the bench jar, the app jar and its libs to
+# bench/out/frozen/, so that a rebuild by someone else mid-run cannot change what is being timed; every
+# script of one run-all uses the same copy. The copy records which code it is (frozen/VERSION).
+build() {
+  if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$FROZEN/throughline-bench.jar" ]; then
+    if [ "${SKIP_BUILD:-0}" != 1 ]; then
+      echo "bench: building (mvn -q -B -DskipTests package)..." >&2
+      (cd "$ROOT" && mvn -q -B -DskipTests package)
+    fi
+    [ -f "$ROOT/bench/target/throughline-bench.jar" ] || { echo "bench: bench/target/throughline-bench.jar is missing; build first" >&2; exit 1; }
+    rm -rf "$FROZEN"
+    mkdir -p "$FROZEN"
+    cp "$ROOT/bench/target/throughline-bench.jar" "$ROOT/app/target/throughline-app.jar" "$FROZEN/"
+    cp -r "$ROOT/app/target/lib" "$FROZEN/lib"
+    {
+      echo "commit: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo none)" \
+           "+ $(cd "$ROOT" && git status --porcelain 2>/dev/null | wc -l | tr -d ' ') changed/untracked paths"
+      echo "built: $(date -u -r "$FROZEN/throughline-bench.jar" '+%Y-%m-%d %H:%M UTC')"
+      (cd "$FROZEN" && sha256sum throughline-app.jar lib/throughline-storage-*.jar | sed 's/^\(.\{12\}\)[^ ]*/\1/')
+    } > "$FROZEN/VERSION"
+  fi
+  BENCH_JAR="$FROZEN/throughline-bench.jar"
+}
+
+# TL runs the CLI exactly as ./throughline does (minus its "sources changed?" check), from the frozen copy.
+set_cli() {
+  TL="java ${1:-} -Dthroughline.home=$ROOT -cp $FROZEN/throughline-app.jar:$FROZEN/lib/* dev.throughline.app.Main"
+}
+
+# Generates a trace once (reused while its .stats says the same limits and seed).
+generate() { # FILE LIMIT_FLAG LIMIT
+  local file="$1" flag="$2" value="$3" want
+  want="$flag $value seed=42"
+  if [ -f "$file" ] && [ -f "$file.stats" ] && [ "$(cat "$file.limits" 2>/dev/null)" = "$want" ]; then
+    echo "bench: reusing $file ($(grep '^bytes=' "$file.stats" | cut -d= -f2) bytes)" >&2
+    return
+  fi
+  java -Xmx512m -cp "$BENCH_JAR" dev.throughline.bench.TraceGenerator "$flag" "$value" --seed 42 --out "$file"
+  echo "$want" > "$file.limits"
+}
