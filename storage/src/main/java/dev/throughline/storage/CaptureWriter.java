@@ -35,18 +35,12 @@ public final class CaptureWriter implements AutoCloseable {
     private final Path temp;
     private final boolean overwrite;
     private final Connection db;
-    private final PreparedStatement insertString;
-    private final PreparedStatement insertSlice;
-    private final PreparedStatement insertArg;
-    private final PreparedStatement insertCounter;
-    private final PreparedStatement insertInstant;
-    private final PreparedStatement insertFlow;
-    private int pendingStrings;
-    private int pendingSlices;
-    private int pendingArgs;
-    private int pendingCounters;
-    private int pendingInstants;
-    private int pendingFlows;
+    private final BatchedInsert insertString;
+    private final BatchedInsert insertSlice;
+    private final BatchedInsert insertArg;
+    private final BatchedInsert insertCounter;
+    private final BatchedInsert insertInstant;
+    private final BatchedInsert insertFlow;
     private long rowsSinceCommit;
 
     private final Map<String, Integer> strings = new HashMap<>();
@@ -83,13 +77,13 @@ public final class CaptureWriter implements AutoCloseable {
         }
         db.setAutoCommit(false);
         CaptureSchema.createTables(db);
-        insertString = db.prepareStatement("INSERT INTO string(id, value) VALUES (?, ?)");
-        insertSlice = db.prepareStatement("INSERT INTO slice(id, track_id, start_ns, dur_ns, name_id, category, depth,"
+        insertString = new BatchedInsert(db, "INSERT INTO string(id, value) VALUES (?, ?)");
+        insertSlice = new BatchedInsert(db, "INSERT INTO slice(id, track_id, start_ns, dur_ns, name_id, category, depth,"
                 + " parent_id, correlation_id, args_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        insertArg = db.prepareStatement("INSERT INTO arg_set(id, data) VALUES (?, ?)");
-        insertCounter = db.prepareStatement("INSERT INTO counter(track_id, ts_ns, value) VALUES (?, ?, ?)");
-        insertInstant = db.prepareStatement("INSERT INTO instant(track_id, ts_ns, name_id, args_id) VALUES (?, ?, ?, ?)");
-        insertFlow = db.prepareStatement("INSERT INTO flow(flow_id, name_id, category_id, from_track_id, from_ts_ns,"
+        insertArg = new BatchedInsert(db, "INSERT INTO arg_set(id, data) VALUES (?, ?)");
+        insertCounter = new BatchedInsert(db, "INSERT INTO counter(track_id, ts_ns, value) VALUES (?, ?, ?)");
+        insertInstant = new BatchedInsert(db, "INSERT INTO instant(track_id, ts_ns, name_id, args_id) VALUES (?, ?, ?, ?)");
+        insertFlow = new BatchedInsert(db, "INSERT INTO flow(flow_id, name_id, category_id, from_track_id, from_ts_ns,"
                 + " to_track_id, to_ts_ns) VALUES (?, ?, ?, ?, ?, ?, ?)");
         summaries = new SummaryBuilder(this::trackDevice, id -> tracks.get(id - 1).kind, this::nameOf);
         meta.put(CaptureSchema.META_SCHEMA_VERSION, Integer.toString(CaptureSchema.CURRENT_VERSION));
@@ -126,13 +120,9 @@ public final class CaptureWriter implements AutoCloseable {
         strings.put(value, next);
         names.add(value);
         try {
-            insertString.setInt(1, next);
-            insertString.setString(2, value);
-            insertString.addBatch();
-            if (++pendingStrings >= BATCH) {
-                insertString.executeBatch();
-                pendingStrings = 0;
-            }
+            insertString.ps.setInt(1, next);
+            insertString.ps.setString(2, value);
+            insertString.add();
         } catch (SQLException e) {
             throw new CaptureWriteException(e);
         }
@@ -205,13 +195,9 @@ public final class CaptureWriter implements AutoCloseable {
         byte[] blob = argCodec.bytes();
         argSets.put(blob, hash, id);
         try {
-            insertArg.setLong(1, id);
-            insertArg.setBytes(2, blob);
-            insertArg.addBatch();
-            if (++pendingArgs >= BATCH) {
-                insertArg.executeBatch();
-                pendingArgs = 0;
-            }
+            insertArg.ps.setLong(1, id);
+            insertArg.ps.setBytes(2, blob);
+            insertArg.add();
         } catch (SQLException e) {
             throw new CaptureWriteException(e);
         }
@@ -227,7 +213,7 @@ public final class CaptureWriter implements AutoCloseable {
                       long parentId, long correlationId, long argsId) {
         long id = nextSlice++;
         try {
-            PreparedStatement ps = insertSlice;
+            PreparedStatement ps = insertSlice.ps;
             ps.setLong(1, id);
             ps.setInt(2, trackId);
             ps.setLong(3, relative(startNs));
@@ -238,10 +224,7 @@ public final class CaptureWriter implements AutoCloseable {
             setNullable(ps, 8, parentId > 0 ? parentId : -1);
             setNullable(ps, 9, correlationId);
             setNullable(ps, 10, argsId > 0 ? argsId : -1);
-            ps.addBatch();
-            if (++pendingSlices >= BATCH) {
-                ps.executeBatch();
-                pendingSlices = 0;
+            if (insertSlice.add()) {
                 maybeCommit(BATCH);
             }
         } catch (SQLException e) {
@@ -262,13 +245,11 @@ public final class CaptureWriter implements AutoCloseable {
 
     public void counter(int trackId, long tsNs, double value) {
         try {
-            insertCounter.setInt(1, trackId);
-            insertCounter.setLong(2, relative(tsNs));
-            insertCounter.setDouble(3, value);
-            insertCounter.addBatch();
-            if (++pendingCounters >= BATCH) {
-                insertCounter.executeBatch();
-                pendingCounters = 0;
+            PreparedStatement ps = insertCounter.ps;
+            ps.setInt(1, trackId);
+            ps.setLong(2, relative(tsNs));
+            ps.setDouble(3, value);
+            if (insertCounter.add()) {
                 maybeCommit(BATCH);
             }
         } catch (SQLException e) {
@@ -278,14 +259,12 @@ public final class CaptureWriter implements AutoCloseable {
 
     public void instant(int trackId, long tsNs, int nameId, long argsId) {
         try {
-            insertInstant.setInt(1, trackId);
-            insertInstant.setLong(2, relative(tsNs));
-            insertInstant.setInt(3, nameId);
-            setNullable(insertInstant, 4, argsId > 0 ? argsId : -1);
-            insertInstant.addBatch();
-            if (++pendingInstants >= BATCH) {
-                insertInstant.executeBatch();
-                pendingInstants = 0;
+            PreparedStatement ps = insertInstant.ps;
+            ps.setInt(1, trackId);
+            ps.setLong(2, relative(tsNs));
+            ps.setInt(3, nameId);
+            setNullable(ps, 4, argsId > 0 ? argsId : -1);
+            if (insertInstant.add()) {
                 maybeCommit(BATCH);
             }
         } catch (SQLException e) {
@@ -296,7 +275,7 @@ public final class CaptureWriter implements AutoCloseable {
     /** One flow arrow; either end may be unknown (track id 0), e.g. a start with no finish in the file. */
     public void flow(long flowId, int nameId, int categoryNameId, int fromTrack, long fromTs, int toTrack, long toTs) {
         try {
-            PreparedStatement ps = insertFlow;
+            PreparedStatement ps = insertFlow.ps;
             ps.setLong(1, flowId);
             ps.setInt(2, nameId);
             ps.setInt(3, categoryNameId);
@@ -312,10 +291,7 @@ public final class CaptureWriter implements AutoCloseable {
             } else {
                 ps.setNull(7, Types.INTEGER);
             }
-            ps.addBatch();
-            if (++pendingFlows >= BATCH) {
-                ps.executeBatch();
-                pendingFlows = 0;
+            if (insertFlow.add()) {
                 maybeCommit(BATCH);
             }
         } catch (SQLException e) {
@@ -441,12 +417,9 @@ public final class CaptureWriter implements AutoCloseable {
     }
 
     private void flushBatches() throws SQLException {
-        insertString.executeBatch();
-        insertSlice.executeBatch();
-        insertArg.executeBatch();
-        insertCounter.executeBatch();
-        insertInstant.executeBatch();
-        insertFlow.executeBatch();
+        for (BatchedInsert b : List.of(insertString, insertSlice, insertArg, insertCounter, insertInstant, insertFlow)) {
+            b.flush();
+        }
     }
 
     private void writeEntities() throws SQLException {
@@ -504,7 +477,7 @@ public final class CaptureWriter implements AutoCloseable {
             }
             ps.executeBatch();
         }
-        insertString.executeBatch(); // track names interned above
+        insertString.flush(); // track names interned above
     }
 
     private static void setInteger(PreparedStatement ps, int index, Integer value) throws SQLException {
@@ -599,6 +572,31 @@ public final class CaptureWriter implements AutoCloseable {
             this.device = device;
             this.stream = stream;
             this.nameId = nameId;
+        }
+    }
+
+    /** A prepared insert whose rows are sent to SQLite in batches of {@link #BATCH}. */
+    private static final class BatchedInsert {
+        final PreparedStatement ps;
+        private int pending;
+
+        BatchedInsert(Connection db, String sql) throws SQLException {
+            ps = db.prepareStatement(sql);
+        }
+
+        /** Adds the row bound on {@link #ps}; true when that filled a batch and it was executed. */
+        boolean add() throws SQLException {
+            ps.addBatch();
+            if (++pending < BATCH) {
+                return false;
+            }
+            flush();
+            return true;
+        }
+
+        void flush() throws SQLException {
+            ps.executeBatch();
+            pending = 0;
         }
     }
 }
