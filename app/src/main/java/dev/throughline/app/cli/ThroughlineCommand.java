@@ -5,14 +5,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** The root command. With no subcommand it reports on the bundled sample capture. */
+/** The root command. With no subcommand it opens the workbench on the bundled sample (a text report without a display). */
 @Command(name = "throughline", mixinStandardHelpOptions = true, version = "throughline 0.1.0",
         description = "ML performance profiling workbench: import traces into captures, report the bottlenecks.",
-        subcommands = {ImportCommand.class, ReportCommand.class, ExportCommand.class, QueryCommand.class,
-            CommandLine.HelpCommand.class},
-        footer = {"", "With no command: report on the bundled sample capture (samples/resnet50-sample.tlcap).",
+        subcommands = {OpenCommand.class, ImportCommand.class, ReportCommand.class, ExportCommand.class,
+            QueryCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "With no command: open the workbench on the bundled sample capture (samples/resnet50-sample.tlcap),",
+            "or, without a display, report on it as text.",
             "Exit codes: 0 ok, 2 bad input or usage, 1 internal error."})
 public final class ThroughlineCommand implements Callable<Integer> {
     /** Exit code for anything the user can fix: a bad file, an existing output, a usage error. */
@@ -23,6 +25,12 @@ public final class ThroughlineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (OpenCommand.displayAvailable()) {
+            OpenCommand open = new OpenCommand();
+            open.files.add(Path.of(System.getProperty("throughline.home", ".")).resolve(ReportCommand.SAMPLE));
+            return open.call();
+        }
+        spec.commandLine().getOut().println("(no display found: printing the report instead of opening the workbench)");
         return new ReportCommand().reportSample(spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 

@@ -1,0 +1,175 @@
+package dev.throughline.app.ui;
+
+import dev.throughline.app.analysis.CaptureOverview;
+import dev.throughline.app.analysis.Finding;
+import dev.throughline.app.report.Units;
+import dev.throughline.storage.Category;
+import dev.throughline.storage.model.NameTotal;
+import dev.throughline.storage.model.StepRow;
+import javafx.application.Platform;
+import javafx.beans.property.BooleanProperty;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The views of one open capture, as tabs: Overview, Timeline, Kernels, CPU ops, Steps, SQL. */
+final class CaptureView extends TabPane {
+    private final CaptureSession session;
+    private final Tab overviewTab;
+    private final Tab timelineTab;
+    private final Tab kernelsTab;
+    private final Tab opsTab;
+    private final Tab stepsTab;
+    private final Tab sqlTab;
+    private final TimelineView timeline;
+    private final OverviewPane overview;
+    private final DataTable kernels;
+    private final DataTable ops;
+    private final DataTable steps;
+    private final SqlConsole sql;
+
+    CaptureView(CaptureSession session, BooleanProperty dark) {
+        this.session = session;
+        getStyleClass().add("view-tabs");
+        setTabClosingPolicy(TabClosingPolicy.UNAVAILABLE);
+        overview = new OverviewPane(session, dark, this::showEvidence);
+        timeline = new TimelineView(session, dark);
+        kernels = nameTable("Kernels", "kernel");
+        ops = nameTable("CPU ops", "op");
+        steps = stepsTable(session.report().overview());
+        sql = new SqlConsole(session);
+        overviewTab = tab("Overview", overview, "Findings, step breakdown, GPU busy/idle, capture facts");
+        timelineTab = tab("Timeline", timeline, "Slices per thread and GPU stream over time");
+        kernelsTab = tab("Kernels", kernels, "Every GPU kernel name: count, total, mean, min, max, share");
+        opsTab = tab("CPU ops", ops, "Every CPU operator name: count, total, mean, min, max, share");
+        stepsTab = tab("Steps", steps, "Each training step and its parts");
+        sqlTab = tab("SQL", sql, "Read-only SQL on this capture");
+        getTabs().addAll(overviewTab, timelineTab, kernelsTab, opsTab, stepsTab, sqlTab);
+        loadNameTables();
+        addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (getSelectionModel().getSelectedItem() == timelineTab
+                    && !(e.getTarget() instanceof javafx.scene.control.TextInputControl)) {
+                timeline.key(e);
+            }
+        });
+    }
+
+    private static Tab tab(String title, javafx.scene.Node content, String tip) {
+        Tab t = new Tab(title, content);
+        t.setTooltip(new javafx.scene.control.Tooltip(tip));
+        t.setId("view-" + title.toLowerCase(java.util.Locale.ROOT).replace(' ', '-'));
+        return t;
+    }
+
+    CaptureSession session() {
+        return session;
+    }
+
+    TimelineView timeline() {
+        return timeline;
+    }
+
+    OverviewPane overview() {
+        return overview;
+    }
+
+    SqlConsole sql() {
+        return sql;
+    }
+
+    DataTable kernels() {
+        return kernels;
+    }
+
+    void showView(String name) {
+        for (Tab t : getTabs()) {
+            if (t.getText().equalsIgnoreCase(name)) {
+                getSelectionModel().select(t);
+            }
+        }
+    }
+
+    /** "show ▸" on a finding: the timeline over the steps window (where the finding's numbers come from). */
+    private void showEvidence(Finding f) {
+        CaptureOverview o = session.report().overview();
+        long origin = session.reader().timeOriginNs();
+        if (!o.steps().isEmpty()) {
+            StepRow first = o.steps().get(0);
+            StepRow last = o.steps().get(o.steps().size() - 1);
+            timeline.show(first.startNs() - origin, last.endNs() - origin);
+        } else if (!o.gpus().isEmpty()) {
+            timeline.show(o.gpus().get(0).windowStartNs() - origin, o.gpus().get(0).windowEndNs() - origin);
+        } else {
+            timeline.fitAll();
+        }
+        getSelectionModel().select(timelineTab);
+    }
+
+    private static DataTable nameTable(String title, String what) {
+        DataTable t = new DataTable(title, List.of(
+                new DataTable.Column(what, DataTable.Kind.TEXT, 520),
+                new DataTable.Column("count", DataTable.Kind.COUNT, 80),
+                new DataTable.Column("total", DataTable.Kind.DURATION_NS, 95),
+                new DataTable.Column("mean", DataTable.Kind.DURATION_NS, 95),
+                new DataTable.Column("min", DataTable.Kind.DURATION_NS, 95),
+                new DataTable.Column("max", DataTable.Kind.DURATION_NS, 95),
+                new DataTable.Column("share", DataTable.Kind.SHARE, 140)));
+        t.setPlaceholder("Reading…");
+        return t;
+    }
+
+    private void loadNameTables() {
+        session.query(() -> List.of(session.reader().topNames(Category.KERNEL, 100_000),
+                session.reader().topNames(Category.CPU_OP, 100_000))).whenComplete((lists, e) -> Platform.runLater(() -> {
+                    if (e != null) {
+                        kernels.setPlaceholder("Could not read the kernel summary: " + ErrorText.of(e));
+                        ops.setPlaceholder("Could not read the op summary: " + ErrorText.of(e));
+                        return;
+                    }
+                    kernels.setPlaceholder("No GPU kernels in this capture (a CPU-only run, or the profiler ran"
+                            + " without CUDA activities).");
+                    ops.setPlaceholder("No CPU operators in this capture.");
+                    kernels.setRows(rows(lists.get(0)));
+                    ops.setRows(rows(lists.get(1)));
+                }));
+    }
+
+    private static List<Object[]> rows(List<NameTotal> names) {
+        long total = names.stream().mapToLong(NameTotal::totalNs).sum();
+        List<Object[]> rows = new ArrayList<>(names.size());
+        for (NameTotal n : names) {
+            rows.add(new Object[] {n.name(), n.count(), n.totalNs(), n.meanNs(), n.minNs(), n.maxNs(),
+                total == 0 ? 0.0 : n.totalNs() / (double) total});
+        }
+        return rows;
+    }
+
+    private static DataTable stepsTable(CaptureOverview o) {
+        List<DataTable.Column> cols = new ArrayList<>();
+        cols.add(new DataTable.Column("step", DataTable.Kind.COUNT, 60));
+        cols.add(new DataTable.Column("name", DataTable.Kind.TEXT, 150));
+        cols.add(new DataTable.Column("duration", DataTable.Kind.DURATION_NS, 95));
+        for (String p : dev.throughline.app.analysis.StepStats.PART_NAMES) {
+            cols.add(new DataTable.Column(p, DataTable.Kind.DURATION_NS, 95));
+        }
+        cols.add(new DataTable.Column("host span", DataTable.Kind.DURATION_NS, 95));
+        DataTable t = new DataTable("Steps", cols);
+        t.setPlaceholder("No steps: the capture has no ProfilerStep#N spans.");
+        List<Object[]> rows = new ArrayList<>();
+        for (StepRow s : o.steps()) {
+            rows.add(new Object[] {s.step(), s.name(), s.durNs(), s.kernelNs(), s.memcpyNs(), s.memsetNs(),
+                s.communicationNs(), s.runtimeNs(), s.dataloaderNs(), s.cpuExecNs(), s.otherNs(), s.hostDurNs()});
+        }
+        t.setRows(rows);
+        return t;
+    }
+
+    /** The status bar's line for this capture. */
+    String statusLine() {
+        CaptureOverview o = session.report().overview();
+        return String.format("%,d kernels · %d steps · %,d lost · span %s", o.kernelCount(), o.stepStats().count(),
+                o.lostEvents(), Units.duration(o.spanNs()));
+    }
+}

@@ -1,0 +1,567 @@
+package dev.throughline.app.ui;
+
+import dev.throughline.app.report.Units;
+import dev.throughline.storage.Category;
+import javafx.application.Platform;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.geometry.VPos;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.MouseButton;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.paint.Color;
+import javafx.scene.shape.Rectangle;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.scene.text.TextAlignment;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The timeline: one row group per track (GPU streams, then threads), slices coloured by category,
+ * a time ruler, wheel zoom at the cursor, drag to pan, W/S zoom and A/D pan, F to fit, click for
+ * details. Only the visible window (plus a margin) is read from the capture, off the FX thread; the
+ * canvas redraws at once from the last data while a newer read is under way.
+ */
+final class TimelineView extends BorderPane {
+    static final double LABEL_W = 210;
+    static final double RULER_H = 30;
+    static final double ROW_H = 18;
+    static final double TRACK_GAP = 8;
+    private static final double MIN_VIEW_NS = 1_000;
+
+    /** A visible time range, relative ns (as stored). */
+    record Range(double startNs, double endNs) {
+        double width() {
+            return endNs - startNs;
+        }
+    }
+
+    /** Where a box was drawn on the canvas (for tests and hit-testing). */
+    record Drawn(TimelineQuery.Box box, TimelineQuery.Track track, double x, double y, double w, double h) {
+    }
+
+    private final CaptureSession session;
+    private final BooleanProperty dark;
+    private final Canvas canvas = new Canvas();
+    private final Pane canvasHolder = new Pane(canvas);
+    private final ScrollBar vbar = new ScrollBar();
+    private final SliceDetails details;
+    private final Label rangeLabel = new Label();
+    private final Tooltip hoverTip = new Tooltip();
+    private final long spanStartRel;
+    private final long spanEndRel;
+
+    private final ReadOnlyObjectWrapper<Range> visible = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(true);
+    private final ReadOnlyObjectWrapper<TimelineQuery.Box> selected = new ReadOnlyObjectWrapper<>();
+    private List<TimelineQuery.Track> tracks = List.of();
+    private Map<Integer, List<TimelineQuery.Box>> boxes = new HashMap<>();
+    private final List<Drawn> drawn = new ArrayList<>();
+    private String emptyMessage;
+
+    private boolean fetching;
+    private boolean refetch;
+    private double pressX;
+    private double pressY;
+    private double dragStartNs;
+    private double pressScroll;
+    private boolean dragged;
+
+    TimelineView(CaptureSession session, BooleanProperty dark) {
+        this.session = session;
+        this.dark = dark;
+        getStyleClass().add("timeline");
+        long origin = session.reader().timeOriginNs();
+        spanStartRel = session.reader().spanStartNs() - origin;
+        spanEndRel = spanStartRel + Math.max(1, session.reader().spanNs());
+        visible.set(new Range(spanStartRel, spanEndRel));
+        details = new SliceDetails(session, spanStartRel);
+
+        canvas.widthProperty().bind(canvasHolder.widthProperty());
+        canvas.heightProperty().bind(canvasHolder.heightProperty());
+        canvas.widthProperty().addListener(o -> viewportChanged());
+        canvas.heightProperty().addListener(o -> redraw());
+        canvas.setFocusTraversable(true);
+        canvas.setId("timeline-canvas");
+        canvasHolder.setMinSize(100, 100);
+        Tooltip.install(canvas, hoverTip);
+        hoverTip.setShowDelay(javafx.util.Duration.millis(250));
+
+        vbar.setOrientation(Orientation.VERTICAL);
+        vbar.valueProperty().addListener(o -> redraw());
+        HBox middle = new HBox(canvasHolder, vbar);
+        HBox.setHgrow(canvasHolder, Priority.ALWAYS);
+        setCenter(middle);
+        setTop(toolbar());
+        setRight(details);
+        dark.addListener(o -> redraw());
+        visible.addListener(o -> updateRangeLabel());
+        updateRangeLabel();
+        installInput();
+
+        session.query(() -> TimelineQuery.tracks(session)).whenComplete((t, e) -> Platform.runLater(() -> {
+            if (e != null) {
+                emptyMessage = "Could not read the tracks: " + ErrorText.of(e);
+                tracks = List.of();
+            } else {
+                tracks = t;
+                if (t.isEmpty()) {
+                    emptyMessage = "No slices in this capture: nothing to draw on the timeline.";
+                }
+            }
+            updateScroll();
+            loading.set(false);
+            viewportChanged();
+        }));
+    }
+
+    private Region toolbar() {
+        Button in = new Button("+");
+        in.setTooltip(new Tooltip("Zoom in (W, or mouse wheel up at the cursor)"));
+        in.setOnAction(e -> zoom(0.5, visibleCenterX()));
+        Button out = new Button("−");
+        out.setTooltip(new Tooltip("Zoom out (S, or mouse wheel down)"));
+        out.setOnAction(e -> zoom(2, visibleCenterX()));
+        Button fit = new Button("Fit");
+        fit.setTooltip(new Tooltip("Show the whole capture (F)"));
+        fit.setOnAction(e -> fitAll());
+        rangeLabel.getStyleClass().add("muted");
+        rangeLabel.setId("timeline-range");
+        FlowPane legend = new FlowPane(10, 2);
+        legend.setAlignment(Pos.CENTER_RIGHT);
+        Map<Category, Long> counts = session.report().overview().eventCounts();
+        for (Category c : counts.keySet()) {
+            Label l = new Label(c.label, new Rectangle(10, 10, Palette.of(c)));
+            l.getStyleClass().add("legend-item");
+            legend.getChildren().add(l);
+        }
+        Label hint = new Label("wheel: zoom · drag: pan · W/S/A/D · click: details");
+        hint.getStyleClass().add("muted");
+        HBox bar = new HBox(8, in, out, fit, rangeLabel, hint, legend);
+        HBox.setHgrow(legend, Priority.ALWAYS);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(6, 10, 6, 10));
+        bar.getStyleClass().add("view-toolbar");
+        return bar;
+    }
+
+    private double visibleCenterX() {
+        return LABEL_W + (canvas.getWidth() - LABEL_W) / 2;
+    }
+
+    private void installInput() {
+        canvas.setOnScroll(e -> {
+            if (e.isShiftDown()) {
+                vbar.setValue(clamp(vbar.getValue() - e.getDeltaY(), vbar.getMin(), vbar.getMax()));
+            } else if (e.getDeltaY() != 0) {
+                zoom(e.getDeltaY() > 0 ? 0.8 : 1.25, e.getX());
+            }
+            e.consume();
+        });
+        canvas.setOnMousePressed(e -> {
+            canvas.requestFocus();
+            pressX = e.getX();
+            pressY = e.getY();
+            dragStartNs = visible.get().startNs();
+            pressScroll = vbar.getValue();
+            dragged = false;
+            e.consume(); // else the enclosing TabPane takes the focus (and W/A/S/D with it)
+        });
+        canvas.setOnMouseDragged(e -> {
+            if (Math.abs(e.getX() - pressX) > 3 || Math.abs(e.getY() - pressY) > 3) {
+                dragged = true;
+            }
+            if (dragged) {
+                double nsPerPx = nsPerPixel();
+                Range r = visible.get();
+                setVisible(dragStartNs - (e.getX() - pressX) * nsPerPx, r.width());
+                vbar.setValue(clamp(pressScroll - (e.getY() - pressY), vbar.getMin(), vbar.getMax()));
+            }
+        });
+        canvas.setOnMouseReleased(e -> {
+            if (!dragged && e.getButton() == MouseButton.PRIMARY) {
+                select(hit(e.getX(), e.getY()));
+            }
+        });
+        canvas.setOnMouseMoved(e -> {
+            Drawn d = hit(e.getX(), e.getY());
+            if (d == null) {
+                hoverTip.setText(e.getX() > LABEL_W ? "at " + Units.duration(Math.round(xToNs(e.getX()) - spanStartRel))
+                        : "");
+            } else {
+                TimelineQuery.Box b = d.box();
+                hoverTip.setText(b.merged() > 1
+                        ? String.format("%,d slices merged at this zoom (%s), longest: %s — zoom in to tell them apart",
+                        b.merged(), Units.duration(b.endNs() - b.startNs()), b.name())
+                        : b.name() + "\n" + b.category().label + " · " + Units.duration(b.endNs() - b.startNs())
+                        + " · at " + Units.duration(b.startNs() - spanStartRel));
+            }
+        });
+        canvas.setOnKeyPressed(this::key);
+    }
+
+    /** W/S zoom, A/D pan, F fit, Esc clears the selection; also called by the enclosing view's tabs. */
+    void key(javafx.scene.input.KeyEvent e) {
+        if (e.isShortcutDown() || e.isAltDown()) {
+            return;
+        }
+        KeyCode k = e.getCode();
+        double w = visible.get().width();
+        switch (k) {
+            case W -> zoom(0.7, visibleCenterX());
+            case S -> zoom(1 / 0.7, visibleCenterX());
+            case A -> setVisible(visible.get().startNs() - w * 0.2, w);
+            case D -> setVisible(visible.get().startNs() + w * 0.2, w);
+            case F -> fitAll();
+            case ESCAPE -> select(null);
+            default -> {
+                return;
+            }
+        }
+        e.consume();
+    }
+
+    /** Zooms by {@code factor} (&lt; 1 zooms in) keeping the time under {@code x} in place. */
+    void zoom(double factor, double x) {
+        Range r = visible.get();
+        double at = xToNs(Math.max(LABEL_W, x));
+        double w = clamp(r.width() * factor, MIN_VIEW_NS, (spanEndRel - spanStartRel) * 1.2);
+        double frac = (at - r.startNs()) / r.width();
+        setVisible(at - frac * w, w);
+    }
+
+    void fitAll() {
+        setVisible(spanStartRel, spanEndRel - spanStartRel);
+    }
+
+    /** Shows [startNs, endNs) (relative ns), e.g. a finding's evidence. */
+    void show(double startNs, double endNs) {
+        setVisible(startNs, Math.max(MIN_VIEW_NS, endNs - startNs));
+    }
+
+    private void setVisible(double start, double width) {
+        double span = spanEndRel - spanStartRel;
+        double margin = Math.max(0, (width - span) / 2) + width * 0.1;
+        start = clamp(start, spanStartRel - margin, spanEndRel + margin - width);
+        visible.set(new Range(start, start + width));
+        viewportChanged();
+    }
+
+    ReadOnlyObjectProperty<Range> visibleRangeProperty() {
+        return visible.getReadOnlyProperty();
+    }
+
+    /** True while the tracks or a window are being read. */
+    ReadOnlyBooleanProperty loadingProperty() {
+        return loading.getReadOnlyProperty();
+    }
+
+    ReadOnlyObjectProperty<TimelineQuery.Box> selectedProperty() {
+        return selected.getReadOnlyProperty();
+    }
+
+    List<Drawn> drawn() {
+        return List.copyOf(drawn);
+    }
+
+    Canvas canvas() {
+        return canvas;
+    }
+
+    SliceDetails details() {
+        return details;
+    }
+
+    long spanStartRel() {
+        return spanStartRel;
+    }
+
+    private double nsPerPixel() {
+        return visible.get().width() / Math.max(1, canvas.getWidth() - LABEL_W);
+    }
+
+    private double xToNs(double x) {
+        return visible.get().startNs() + (x - LABEL_W) * nsPerPixel();
+    }
+
+    private double nsToX(double ns) {
+        return LABEL_W + (ns - visible.get().startNs()) / nsPerPixel();
+    }
+
+    private void viewportChanged() {
+        redraw();
+        fetch();
+    }
+
+    /** Reads the boxes of the visible window ± half a width; a change while reading triggers one more read. */
+    private void fetch() {
+        if (tracks.isEmpty() || canvas.getWidth() <= LABEL_W) {
+            return;
+        }
+        if (fetching) {
+            refetch = true;
+            return;
+        }
+        fetching = true;
+        loading.set(true);
+        Range r = visible.get();
+        double nsPerPx = nsPerPixel();
+        long from = (long) Math.floor(r.startNs() - r.width() / 2);
+        long to = (long) Math.ceil(r.endNs() + r.width() / 2);
+        List<TimelineQuery.Track> ts = tracks;
+        session.query(() -> {
+            Map<Integer, List<TimelineQuery.Box>> out = new HashMap<>();
+            for (TimelineQuery.Track t : ts) {
+                out.put(t.id(), TimelineQuery.window(session, t, from, to, nsPerPx));
+            }
+            return out;
+        }).whenComplete((result, e) -> Platform.runLater(() -> {
+            fetching = false;
+            if (e != null) {
+                emptyMessage = "Could not read the timeline: " + ErrorText.of(e);
+            } else {
+                boxes = result;
+            }
+            if (refetch) {
+                refetch = false;
+                fetch();
+            } else {
+                loading.set(false);
+            }
+            redraw();
+        }));
+    }
+
+    private void updateScroll() {
+        double content = RULER_H;
+        for (TimelineQuery.Track t : tracks) {
+            content += trackHeight(t);
+        }
+        double max = Math.max(0, content - canvas.getHeight());
+        vbar.setMin(0);
+        vbar.setMax(max);
+        vbar.setVisibleAmount(canvas.getHeight());
+        vbar.setVisible(max > 0);
+        vbar.setManaged(max > 0);
+    }
+
+    private static double trackHeight(TimelineQuery.Track t) {
+        return Math.max((t.depth() + 1) * ROW_H + 16, 46) + TRACK_GAP;
+    }
+
+    void select(Drawn d) {
+        selected.set(d == null ? null : d.box());
+        details.show(d == null ? null : d.box(), d == null ? null : d.track());
+        redraw();
+    }
+
+    private Drawn hit(double x, double y) {
+        Drawn best = null;
+        for (Drawn d : drawn) {
+            if (y >= d.y() && y < d.y() + d.h() && x >= d.x() - 2 && x <= d.x() + d.w() + 2) {
+                if (best == null || Math.abs(x - (d.x() + d.w() / 2)) < Math.abs(x - (best.x() + best.w() / 2))
+                        || x >= d.x() && x <= d.x() + d.w()) {
+                    best = d;
+                    if (x >= d.x() && x <= d.x() + d.w()) {
+                        break;
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    private void redraw() {
+        updateScroll();
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        double w = canvas.getWidth();
+        double h = canvas.getHeight();
+        boolean isDark = dark.get();
+        Color bg = isDark ? Color.web("#1d1f23") : Color.WHITE;
+        Color gutter = isDark ? Color.web("#25272c") : Color.web("#f4f5f7");
+        Color fg = isDark ? Color.web("#d8dbe2") : Color.web("#2b2f36");
+        Color muted = isDark ? Color.web("#8f96a3") : Color.web("#6b7280");
+        Color grid = isDark ? Color.web("#30333a") : Color.web("#eceef1");
+        g.setFill(bg);
+        g.fillRect(0, 0, w, h);
+        drawn.clear();
+        if (w <= LABEL_W) {
+            return;
+        }
+        double nsPerPx = nsPerPixel();
+        double[] ticks = ticks(nsPerPx);
+        Range r = visible.get();
+
+        // grid lines under everything
+        g.setStroke(grid);
+        g.setLineWidth(1);
+        for (double t = Math.ceil(r.startNs() / ticks[0]) * ticks[0]; t <= r.endNs(); t += ticks[0]) {
+            double x = Math.floor(nsToX(t)) + 0.5;
+            g.strokeLine(x, RULER_H, x, h);
+        }
+
+        Font small = Font.font("System", 11);
+        Font bold = Font.font("System", FontWeight.BOLD, 12);
+        double y = RULER_H - vbar.getValue();
+        g.setTextBaseline(VPos.CENTER);
+        for (TimelineQuery.Track t : tracks) {
+            double th = trackHeight(t);
+            if (y + th >= RULER_H && y <= h) {
+                List<TimelineQuery.Box> bs = boxes.getOrDefault(t.id(), List.of());
+                g.save();
+                g.beginPath();
+                g.rect(LABEL_W, RULER_H, w - LABEL_W, h - RULER_H);
+                g.clip();
+                double rowsTop = y + 16;
+                for (TimelineQuery.Box b : bs) {
+                    double x0 = nsToX(b.startNs());
+                    double x1 = nsToX(b.endNs());
+                    if (x1 < LABEL_W || x0 > w) {
+                        continue;
+                    }
+                    x0 = Math.max(x0, LABEL_W - 1);
+                    x1 = Math.min(x1, w + 1);
+                    double bw = Math.max(1, x1 - x0);
+                    double by = rowsTop + b.depth() * ROW_H;
+                    Color c = Palette.of(b.category());
+                    g.setFill(b.merged() > 1 ? c.deriveColor(0, 0.85, 1, 0.85) : c);
+                    g.fillRect(x0, by, bw, ROW_H - 2);
+                    drawn.add(new Drawn(b, t, x0, by, bw, ROW_H - 2));
+                    if (bw > 36) {
+                        g.setFill(Palette.textOn(c));
+                        g.setFont(small);
+                        String label = b.merged() > 1 ? b.merged() + " slices" : b.name();
+                        g.fillText(fit(label, bw - 6), Math.max(x0, LABEL_W) + 3, by + (ROW_H - 2) / 2);
+                    }
+                }
+                TimelineQuery.Box sel = selected.get();
+                if (sel != null) {
+                    for (Drawn d : drawn) {
+                        if (d.box().id() == sel.id() && d.track() == t) {
+                            g.setStroke(isDark ? Color.WHITE : Color.BLACK);
+                            g.setLineWidth(2);
+                            g.strokeRect(d.x() - 1, d.y() - 1, d.w() + 2, d.h() + 2);
+                        }
+                    }
+                }
+                g.restore();
+                // the track's label in the gutter
+                g.setFill(gutter);
+                g.fillRect(0, Math.max(y, RULER_H), LABEL_W, Math.min(th, y + th - RULER_H));
+                if (y + 10 >= RULER_H) {
+                    g.setFill(fg);
+                    g.setFont(bold);
+                    g.fillText(fit(t.label(), LABEL_W - 16), 10, y + 10);
+                }
+                if (y + 26 >= RULER_H) {
+                    g.setFill(muted);
+                    g.setFont(small);
+                    g.fillText(fit(t.detail(), LABEL_W - 16), 10, y + 26);
+                    if (y + 40 >= RULER_H && t.depth() > 0) {
+                        g.fillText(String.format("%,d slices · depth %d", t.slices(), t.depth() + 1), 10, y + 40);
+                    } else if (y + 40 >= RULER_H) {
+                        g.fillText(String.format("%,d slices", t.slices()), 10, y + 40);
+                    }
+                }
+                g.setStroke(grid);
+                g.strokeLine(0, y + th - 0.5, w, y + th - 0.5);
+            }
+            y += th;
+        }
+
+        // ruler
+        g.setFill(gutter);
+        g.fillRect(0, 0, w, RULER_H);
+        g.setStroke(grid);
+        g.strokeLine(0, RULER_H - 0.5, w, RULER_H - 0.5);
+        g.setFill(muted);
+        g.setFont(small);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.fillText("visible " + Units.duration(Math.round(r.width())), 10, RULER_H / 2);
+        g.setFill(fg);
+        for (double t = Math.ceil(r.startNs() / ticks[0]) * ticks[0]; t <= r.endNs(); t += ticks[0]) {
+            double x = nsToX(t);
+            if (x < LABEL_W) {
+                continue;
+            }
+            g.setStroke(muted);
+            g.strokeLine(Math.floor(x) + 0.5, RULER_H - 7, Math.floor(x) + 0.5, RULER_H);
+            g.fillText(tickLabel(t - spanStartRel, ticks[0], r.endNs() - spanStartRel), x + 4, RULER_H / 2 - 2);
+        }
+        if (emptyMessage != null || tracks.isEmpty()) {
+            g.setFill(muted);
+            g.setFont(Font.font("System", 14));
+            g.fillText(emptyMessage != null ? emptyMessage : "Reading tracks…", LABEL_W + 20, RULER_H + 40);
+        }
+    }
+
+    private static String fit(String s, double px) {
+        int max = (int) (px / 6.3);
+        if (max <= 1) {
+            return "";
+        }
+        return s.length() <= max ? s : s.substring(0, Math.max(1, max - 1)) + "…";
+    }
+
+    /** Tick spacing (1, 2 or 5 × 10^k ns) for at least ~110 px between labels. */
+    static double[] ticks(double nsPerPx) {
+        double raw = Math.max(1, nsPerPx * 110);
+        double pow = Math.pow(10, Math.floor(Math.log10(raw)));
+        double step = raw <= pow ? pow : raw <= 2 * pow ? 2 * pow : raw <= 5 * pow ? 5 * pow : 10 * pow;
+        return new double[] {step};
+    }
+
+    /** A tick's time from the span start, in the unit of the visible end, with the decimals the step needs. */
+    static String tickLabel(double ns, double step, double maxNs) {
+        double m = Math.abs(maxNs);
+        String unit;
+        double div;
+        if (m >= 1e9) {
+            unit = "s";
+            div = 1e9;
+        } else if (m >= 1e6) {
+            unit = "ms";
+            div = 1e6;
+        } else if (m >= 1e3) {
+            unit = "µs";
+            div = 1e3;
+        } else {
+            unit = "ns";
+            div = 1;
+        }
+        int decimals = (int) Math.max(0, Math.ceil(-Math.log10(step / div) - 1e-9));
+        return String.format(Locale.ROOT, "%." + decimals + "f %s", ns / div, unit);
+    }
+
+    private void updateRangeLabel() {
+        Range r = visible.get();
+        rangeLabel.setText(String.format("%s – %s  (%s)", Units.duration(Math.round(r.startNs() - spanStartRel)),
+                Units.duration(Math.round(r.endNs() - spanStartRel)), Units.duration(Math.round(r.width()))));
+    }
+
+    private static double clamp(double v, double lo, double hi) {
+        return hi < lo ? lo : Math.max(lo, Math.min(hi, v));
+    }
+}
