@@ -71,6 +71,14 @@ public final class ReportJson {
             }
             g.writeEndObject();
 
+            g.writeObjectFieldStart("gpu_probes");
+            for (Map.Entry<String, String> e : new TreeMap<>(o.meta()).entrySet()) {
+                if (e.getKey().startsWith("gpu.")) {
+                    g.writeStringField(e.getKey().substring(4), e.getValue());
+                }
+            }
+            g.writeEndObject();
+
             g.writeArrayFieldStart("warnings");
             for (String w : report.warnings()) {
                 g.writeString(w);

@@ -30,6 +30,10 @@ public final class ReportText {
         out.printf("span %s · %,d events · %,d lost%s%n", Units.duration(o.spanNs()),
                 o.eventCounts().values().stream().mapToLong(Long::longValue).sum(), o.lostEvents(),
                 source == null ? "" : " · from " + source);
+        String nvml = o.meta().get("gpu.nvml");
+        if (nvml != null) {
+            out.println("GPU counters (NVML): " + nvml);
+        }
         out.println();
 
         out.println("FINDINGS");
