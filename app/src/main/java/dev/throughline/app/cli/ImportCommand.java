@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Import a trace into a capture (.tlcap).",
-            "Formats: Chrome Trace Event JSON / PyTorch profiler (Kineto) traces, .json or .json.gz.",
+            "Formats: Chrome Trace Event JSON / PyTorch profiler (Kineto) traces (.json or .json.gz),",
+            "and Nsight Systems SQLite exports (nsys export --type sqlite).",
             "Without -o the capture is written next to the source (or in the working directory) as NAME.tlcap."})
 final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "the trace to import")

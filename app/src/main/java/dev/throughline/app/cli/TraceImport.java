@@ -2,7 +2,6 @@ package dev.throughline.app.cli;
 
 import dev.throughline.storage.CaptureFormatException;
 import dev.throughline.storage.importer.ImportResult;
-import dev.throughline.storage.importer.TraceFormat;
 import dev.throughline.storage.importer.TraceImporters;
 
 import java.io.IOException;
@@ -15,35 +14,17 @@ final class TraceImport {
     private TraceImport() {
     }
 
-    /**
-     * True for a capture, and for any SQLite file: opening it as a capture then says precisely why it is
-     * not one we can read (a newer schema, no meta table) instead of "not a trace format".
-     */
     static boolean isCapture(Path file) throws IOException {
-        if (TraceImporters.detect(file).format() == TraceFormat.THROUGHLINE_CAPTURE) {
-            return true;
-        }
-        if (!Files.isRegularFile(file)) {
-            return false;
-        }
-        try (var in = Files.newInputStream(file)) {
-            return new String(in.readNBytes(15), java.nio.charset.StandardCharsets.US_ASCII).equals("SQLite format 3");
-        }
+        return TraceImporters.opensAsCapture(file);
     }
 
     /** NAME.tlcap next to the source, or in the working directory when the source's folder is not writable. */
     static Path defaultOutput(Path source) {
-        String name = source.getFileName().toString();
-        for (String suffix : new String[] {".gz", ".json", ".pt.trace", ".trace"}) {
-            if (name.endsWith(suffix) && name.length() > suffix.length()) {
-                name = name.substring(0, name.length() - suffix.length());
-            }
-        }
         Path dir = source.toAbsolutePath().getParent();
         if (dir == null || !Files.isWritable(dir)) {
             dir = Path.of("").toAbsolutePath();
         }
-        return dir.resolve(name + ".tlcap");
+        return dir.resolve(TraceImporters.captureName(source));
     }
 
     static ImportResult run(Path source, Path target, boolean force, PrintWriter err)

@@ -3,11 +3,9 @@ package dev.throughline.app.ui;
 import dev.throughline.app.report.Report;
 import dev.throughline.storage.CaptureFormatException;
 import dev.throughline.storage.CaptureReader;
-import dev.throughline.storage.importer.TraceFormat;
 import dev.throughline.storage.importer.TraceImporters;
 import javafx.concurrent.Task;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CancellationException;
@@ -47,8 +45,7 @@ final class OpenTask extends Task<CaptureSession> {
         Path capture = file;
         if (!isCapture(file)) {
             Path dir = Files.createTempDirectory("throughline-open-");
-            String name = file.getFileName().toString().replaceAll("(\\.gz|\\.json|\\.pt\\.trace)+$", "");
-            temporary = dir.resolve((name.isBlank() ? "import" : name) + ".tlcap");
+            temporary = dir.resolve(TraceImporters.captureName(file));
             long started = System.nanoTime();
             try {
                 TraceImporters.importToCapture(file, temporary, false, (read, total, events) -> {
@@ -83,11 +80,6 @@ final class OpenTask extends Task<CaptureSession> {
         if (!Files.isRegularFile(file)) {
             throw new CaptureFormatException(file, Files.exists(file) ? "not a regular file" : "no such file");
         }
-        if (TraceImporters.detect(file).format() == TraceFormat.THROUGHLINE_CAPTURE) {
-            return true;
-        }
-        try (var in = Files.newInputStream(file)) {
-            return new String(in.readNBytes(15), StandardCharsets.US_ASCII).equals("SQLite format 3");
-        }
+        return TraceImporters.opensAsCapture(file);
     }
 }

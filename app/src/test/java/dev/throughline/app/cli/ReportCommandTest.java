@@ -141,6 +141,16 @@ class ReportCommandTest {
     }
 
     @Test
+    void anNsightSystemsExportIsReportedDirectly() throws IOException {
+        // MANIFEST.md, pipit saxpy-mpi-cuda: 5 kernels, kernel_total_time_ns 88573480
+        Cli rep = Cli.run("report", Cli.corpus("nsys/pipit__saxpy-mpi-cuda_nsys_perlmutter0.sqlite").toString(), "--json");
+        assertEquals(0, rep.exitCode(), rep.err());
+        Map<String, Object> json = flatten(rep.out());
+        assertEquals(5L, num(json, "kernels.count"));
+        assertEquals(88_573_480L, num(json, "kernels.total_ns"));
+    }
+
+    @Test
     void findingsCarryTheContractFields() {
         assertTrue(resnet.containsKey("findings.0.rule"), "the resnet trace has at least one finding");
         for (String f : new String[] {"rule", "severity", "score", "message", "recommendation", "evidence"}) {

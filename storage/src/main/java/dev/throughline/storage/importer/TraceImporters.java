@@ -4,12 +4,14 @@ import dev.throughline.storage.CaptureFormatException;
 import dev.throughline.storage.CaptureReader;
 import dev.throughline.storage.CaptureWriter;
 import dev.throughline.storage.importer.chrome.ChromeTraceImporter;
+import dev.throughline.storage.importer.nsys.NsysSqliteImporter;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -58,6 +60,31 @@ public final class TraceImporters {
     }
 
     /**
+     * True when {@code file} should be opened as a capture rather than imported: it is one, or it is a
+     * SQLite file that no importer reads (opening it then says precisely why it is not a capture, e.g. a
+     * newer schema, instead of "not a trace format").
+     */
+    public static boolean opensAsCapture(Path file) throws IOException {
+        TraceFormat format = detect(file).format();
+        if (format == TraceFormat.THROUGHLINE_CAPTURE) {
+            return true;
+        }
+        if (format.importable() || !Files.isRegularFile(file)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return startsWith(in.readNBytes(SQLITE.length), SQLITE);
+        }
+    }
+
+    /** The file name a capture of {@code source} gets: its name without trace suffixes, plus {@code .tlcap}. */
+    public static String captureName(Path source) {
+        String name = source.getFileName().toString();
+        String stripped = name.replaceAll("(\\.gz|\\.json|\\.pt\\.trace|\\.trace|\\.sqlite)+$", "");
+        return (stripped.isBlank() ? "import" : stripped) + ".tlcap";
+    }
+
+    /**
      * Imports {@code source} into a new capture at {@code target}: the capture is complete when this
      * returns, and nothing is left at {@code target} (nor a temporary file) when it throws.
      */
@@ -71,11 +98,14 @@ public final class TraceImporters {
             String d = format.description();
             String prefix = source + ": ";
             throw new CaptureFormatException(source, (d.startsWith(prefix) ? d.substring(prefix.length()) : d)
-                    + "; expected Chrome trace JSON (plain or gzip)");
+                    + (isSqlite(source) ? "; expected a Throughline capture or an Nsight Systems SQLite export"
+                    + " ('nsys export --type sqlite')" : "; expected Chrome trace JSON (plain or gzip)"));
         }
         CaptureWriter writer = CaptureWriter.create(target, overwrite);
         try {
-            ImportResult result = new ChromeTraceImporter().importInto(source, writer, progress);
+            ImportResult result = format.format() == TraceFormat.NSYS_SQLITE
+                    ? new NsysSqliteImporter().importInto(source, writer, progress)
+                    : new ChromeTraceImporter().importInto(source, writer, progress);
             writer.close();
             return result;
         } catch (CaptureFormatException | IOException | RuntimeException | Error e) {
@@ -159,10 +189,23 @@ public final class TraceImporters {
         } catch (CaptureFormatException e) {
             String m = e.getMessage();
             if (m.contains("without a meta table") || m.contains("no schema_version")) {
+                Optional<String> nsys = NsysSqliteImporter.describe(file);
+                if (nsys.isPresent()) {
+                    return new DetectedFormat(TraceFormat.NSYS_SQLITE, file + ": " + nsys.get());
+                }
                 return new DetectedFormat(TraceFormat.UNKNOWN, file + ": a SQLite database that is not a Throughline"
-                        + " capture (no Throughline meta table; an Nsight Systems export? no importer for it yet)");
+                        + " capture nor an Nsight Systems export (no Throughline meta table; no StringIds with"
+                        + " CUPTI_ACTIVITY_KIND_*, NVTX_EVENTS or TARGET_INFO_* tables)");
             }
             return new DetectedFormat(TraceFormat.UNKNOWN, m);
+        }
+    }
+
+    private static boolean isSqlite(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return startsWith(in.readNBytes(SQLITE.length), SQLITE);
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -42,8 +42,9 @@ class TraceImportersTest {
     void otherFormatsAreNamedButNotImportable() throws Exception {
         for (String f : CorpusFiles.list("nsys")) {
             DetectedFormat d = detect(f);
-            assertEquals(TraceFormat.UNKNOWN, d.format(), f);
-            assertTrue(d.description().contains("SQLite database that is not a Throughline capture"), d.description());
+            assertEquals(TraceFormat.NSYS_SQLITE, d.format(), f);
+            assertTrue(d.format().importable(), f);
+            assertTrue(d.description().contains("an Nsight Systems SQLite export"), d.description());
         }
         for (String f : CorpusFiles.list("jfr")) {
             DetectedFormat d = detect(f);
