@@ -1,5 +1,6 @@
 package dev.throughline.storage;
 
+import dev.throughline.storage.model.DurationBucket;
 import dev.throughline.storage.model.GpuRow;
 import dev.throughline.storage.model.LatencyRow;
 import dev.throughline.storage.model.LossRow;
@@ -251,6 +252,21 @@ public final class CaptureReader implements AutoCloseable {
                 while (rs.next()) {
                     out.add(new GpuRow(rs.getInt(1), rs.getString(2), rs.getLong(3) + o, rs.getLong(4) + o, rs.getLong(5),
                             rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Durations of one GPU category in log2 buckets, shortest first (summary_duration). */
+    public List<DurationBucket> durationHistogram(Category category) throws SQLException {
+        List<DurationBucket> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT upper_ns, count, total_ns FROM summary_duration WHERE category = ? ORDER BY upper_ns")) {
+            ps.setInt(1, category.id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new DurationBucket(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
                 }
             }
         }

@@ -41,6 +41,9 @@ public final class CaptureWriter implements AutoCloseable {
     private final BatchedInsert insertCounter;
     private final BatchedInsert insertInstant;
     private final BatchedInsert insertFlow;
+    private final BatchedInsert insertFrame;
+    private final BatchedInsert insertCallsite;
+    private final BatchedInsert insertSample;
     private long rowsSinceCommit;
 
     private final Map<String, Integer> strings = new HashMap<>();
@@ -85,6 +88,9 @@ public final class CaptureWriter implements AutoCloseable {
         insertInstant = new BatchedInsert(db, "INSERT INTO instant(track_id, ts_ns, name_id, args_id) VALUES (?, ?, ?, ?)");
         insertFlow = new BatchedInsert(db, "INSERT INTO flow(flow_id, name_id, category_id, from_track_id, from_ts_ns,"
                 + " to_track_id, to_ts_ns) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        insertFrame = new BatchedInsert(db, "INSERT INTO frame(id, name_id, module_id, file_id, line) VALUES (?, ?, NULL, ?, ?)");
+        insertCallsite = new BatchedInsert(db, "INSERT INTO callsite(id, parent_id, frame_id, depth) VALUES (?, ?, ?, ?)");
+        insertSample = new BatchedInsert(db, "INSERT INTO sample(ts_ns, thread_id, callsite_id, weight) VALUES (?, ?, ?, ?)");
         summaries = new SummaryBuilder(this::trackDevice, id -> tracks.get(id - 1).kind, this::nameOf);
         meta.put(CaptureSchema.META_SCHEMA_VERSION, Integer.toString(CaptureSchema.CURRENT_VERSION));
         meta.put(CaptureSchema.META_TOOL_VERSION, CaptureSchema.TOOL_VERSION);
@@ -299,6 +305,77 @@ public final class CaptureWriter implements AutoCloseable {
         }
     }
 
+    /** A stack frame (function, file, line), stored once; returns its id. */
+    public int frame(String function, String file, int line) {
+        String key = function + '\u0000' + (file == null ? "" : file) + '\u0000' + line;
+        Integer id = frames.get(key);
+        if (id != null) {
+            return id;
+        }
+        int next = frames.size() + 1;
+        frames.put(key, next);
+        try {
+            PreparedStatement ps = insertFrame.ps;
+            ps.setInt(1, next);
+            ps.setInt(2, string(function));
+            if (file == null) {
+                ps.setNull(3, Types.INTEGER);
+            } else {
+                ps.setInt(3, string(file));
+            }
+            ps.setInt(4, line);
+            insertFrame.add();
+        } catch (SQLException e) {
+            throw new CaptureWriteException(e);
+        }
+        return next;
+    }
+
+    /** The call-tree node for {@code frameId} called from {@code parentCallsite} (0 = a root), stored once. */
+    public int callsite(int parentCallsite, int frameId, int depth) {
+        long key = ((long) parentCallsite << 32) | frameId;
+        Integer id = callsites.get(key);
+        if (id != null) {
+            return id;
+        }
+        int next = callsites.size() + 1;
+        callsites.put(key, next);
+        try {
+            PreparedStatement ps = insertCallsite.ps;
+            ps.setInt(1, next);
+            if (parentCallsite == 0) {
+                ps.setNull(2, Types.INTEGER);
+            } else {
+                ps.setInt(2, parentCallsite);
+            }
+            ps.setInt(3, frameId);
+            ps.setInt(4, depth);
+            insertCallsite.add();
+        } catch (SQLException e) {
+            throw new CaptureWriteException(e);
+        }
+        return next;
+    }
+
+    /** One CPU/wall sample of a thread (a {@link #thread} id) at the leaf {@code callsiteId}. */
+    public void sample(int threadId, long tsNs, int callsiteId, long weight) {
+        try {
+            PreparedStatement ps = insertSample.ps;
+            ps.setLong(1, relative(tsNs));
+            ps.setInt(2, threadId);
+            ps.setInt(3, callsiteId);
+            ps.setLong(4, weight);
+            if (insertSample.add()) {
+                maybeCommit(BATCH);
+            }
+        } catch (SQLException e) {
+            throw new CaptureWriteException(e);
+        }
+    }
+
+    private final Map<String, Integer> frames = new HashMap<>();
+    private final Map<Long, Integer> callsites = new HashMap<>();
+
     /** Counts events that a source dropped; {@code example} (first one kept) says what it was. */
     public void loss(String source, String kind, long count, String example) {
         String key = source + '\u0000' + kind;
@@ -417,7 +494,8 @@ public final class CaptureWriter implements AutoCloseable {
     }
 
     private void flushBatches() throws SQLException {
-        for (BatchedInsert b : List.of(insertString, insertSlice, insertArg, insertCounter, insertInstant, insertFlow)) {
+        for (BatchedInsert b : List.of(insertString, insertSlice, insertArg, insertCounter, insertInstant, insertFlow,
+                insertFrame, insertCallsite, insertSample)) {
             b.flush();
         }
     }

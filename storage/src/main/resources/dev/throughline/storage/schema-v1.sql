@@ -65,6 +65,10 @@ CREATE TABLE summary_gpu (
   device INTEGER NOT NULL, method TEXT NOT NULL, window_start_ns INTEGER NOT NULL, window_end_ns INTEGER NOT NULL,
   busy_ns INTEGER NOT NULL, idle_ns INTEGER NOT NULL, compute_ns INTEGER NOT NULL, non_compute_ns INTEGER NOT NULL,
   exposed_comm_ns INTEGER NOT NULL, exposed_memcpy_ns INTEGER NOT NULL, PRIMARY KEY (device, method));
+-- GPU activity durations per category in log2 buckets: upper_ns 2^k holds (2^(k-1), 2^k] (launch-bound rule).
+CREATE TABLE summary_duration (
+  category INTEGER NOT NULL, upper_ns INTEGER NOT NULL, count INTEGER NOT NULL, total_ns INTEGER NOT NULL,
+  PRIMARY KEY (category, upper_ns));
 -- Request latency: exact nearest-rank percentiles and a log2 histogram per request name.
 CREATE TABLE summary_latency (
   name_id INTEGER PRIMARY KEY, count INTEGER NOT NULL, p50_ns INTEGER NOT NULL, p90_ns INTEGER NOT NULL,

@@ -2,6 +2,7 @@ package dev.throughline.app.analysis;
 
 import dev.throughline.storage.CaptureReader;
 import dev.throughline.storage.Category;
+import dev.throughline.storage.model.DurationBucket;
 import dev.throughline.storage.model.GpuRow;
 import dev.throughline.storage.model.LatencyRow;
 import dev.throughline.storage.model.LossRow;
@@ -20,8 +21,11 @@ public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Categor
                               Map<Category, Long> categoryTotalsNs, long kernelCount, long kernelTotalNs,
                               List<NameTotal> topKernels, List<NameTotal> topCpuOps, List<StepRow> steps,
                               StepStats stepStats, List<GpuRow> gpus, List<GpuRow> gpusStepsWindow,
-                              List<LatencyRow> latencies, List<LossRow> loss) {
+                              List<LatencyRow> latencies, List<LossRow> loss, List<DurationBucket> kernelDurations,
+                              List<NameTotal> cudaApiCalls, List<NameTotal> memcpys) {
     public static final int TOP = 10;
+    /** Enough for every distinct launch/sync/copy name a real trace has; rules match on names. */
+    private static final int ALL_NAMES = 10_000;
 
     public static CaptureOverview load(CaptureReader reader) throws SQLException {
         Map<Category, Long> counts = reader.categoryCounts();
@@ -31,7 +35,13 @@ public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Categor
                 counts.getOrDefault(Category.KERNEL, 0L), totals.getOrDefault(Category.KERNEL, 0L),
                 reader.topNames(Category.KERNEL, TOP), reader.topNames(Category.CPU_OP, TOP), steps,
                 StepStats.of(steps), reader.gpus("tracelens"), reader.gpus("hta"), reader.latencies(),
-                reader.loss());
+                reader.loss(), reader.durationHistogram(Category.KERNEL), reader.topNames(Category.CUDA_API, ALL_NAMES),
+                reader.topNames(Category.MEMCPY, ALL_NAMES));
+    }
+
+    /** Total step time (the sum of all steps), or 0 without steps. */
+    public long totalStepNs() {
+        return steps.stream().mapToLong(StepRow::durNs).sum();
     }
 
     public long lostEvents() {

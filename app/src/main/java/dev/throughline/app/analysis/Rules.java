@@ -4,6 +4,9 @@ import dev.throughline.app.analysis.rules.EventsLostRule;
 import dev.throughline.app.analysis.rules.GpuIdleRule;
 import dev.throughline.app.analysis.rules.HostOverheadRule;
 import dev.throughline.app.analysis.rules.InputBoundRule;
+import dev.throughline.app.analysis.rules.LaunchBoundRule;
+import dev.throughline.app.analysis.rules.PageableCopyRule;
+import dev.throughline.app.analysis.rules.SyncInStepRule;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,6 +18,9 @@ public final class Rules {
             new InputBoundRule(),
             new GpuIdleRule(),
             new HostOverheadRule(),
+            new LaunchBoundRule(),
+            new PageableCopyRule(),
+            new SyncInStepRule(),
             new EventsLostRule());
 
     private Rules() {

@@ -56,6 +56,8 @@ public final class SummaryBuilder {
     // name classification caches, by name id
     private final Map<Integer, Byte> nameClass = new HashMap<>();
     private final Map<Integer, LongList> requestDurations = new HashMap<>();
+    private final long[][] durationCount = new long[16][65];
+    private final long[][] durationTotal = new long[16][65];
     private long origin;
 
     /**
@@ -81,6 +83,9 @@ public final class SummaryBuilder {
                 lastStepStart = Math.max(lastStepStart, startNs);
             }
             case KERNEL, MEMCPY, MEMSET -> {
+                int bucket = 64 - Long.numberOfLeadingZeros(Math.max(0, durNs - 1)); // 2^bucket ≥ dur
+                durationCount[category.id][bucket]++;
+                durationTotal[category.id][bucket] += durNs;
                 gpuStart.add(startNs);
                 gpuEnd.add(endNs);
                 gpuCorrelation.add(correlationId);
@@ -176,6 +181,25 @@ public final class SummaryBuilder {
         writeSteps(db, launches);
         writeGpus(db, launches);
         writeLatency(db);
+        writeDurations(db);
+    }
+
+    private void writeDurations(Connection db) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT INTO summary_duration(category, upper_ns, count, total_ns) VALUES (?, ?, ?, ?)")) {
+            for (int cat = 0; cat < durationCount.length; cat++) {
+                for (int b = 0; b < 64; b++) {
+                    if (durationCount[cat][b] > 0) {
+                        ps.setInt(1, cat);
+                        ps.setLong(2, 1L << b);
+                        ps.setLong(3, durationCount[cat][b]);
+                        ps.setLong(4, durationTotal[cat][b]);
+                        ps.addBatch();
+                    }
+                }
+            }
+            ps.executeBatch();
+        }
     }
 
     /** Launch calls sorted by correlation id, for binary search from each GPU activity. */
