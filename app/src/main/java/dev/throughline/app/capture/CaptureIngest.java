@@ -1,0 +1,260 @@
+package dev.throughline.app.capture;
+
+import dev.throughline.protocol.CounterFrame;
+import dev.throughline.protocol.Frame;
+import dev.throughline.protocol.Handshake;
+import dev.throughline.protocol.LossFrame;
+import dev.throughline.protocol.SampleFrame;
+import dev.throughline.protocol.SliceFrame;
+import dev.throughline.protocol.StringFrame;
+import dev.throughline.protocol.ThreadFrame;
+import dev.throughline.protocol.UnknownFrame;
+import dev.throughline.storage.ArgSet;
+import dev.throughline.storage.CaptureWriter;
+import dev.throughline.storage.Category;
+import dev.throughline.storage.TrackKind;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The writer thread's side of the collector: turns each connection's frames into {@link CaptureWriter} rows. Only the
+ * writer thread calls it. Per connection: one process row, a thread and a thread track per tid, a counter track per
+ * counter name, and the connection's string ids mapped to the capture's.
+ */
+final class CaptureIngest {
+    private final CaptureWriter writer;
+    private final String host;
+    private final AtomicLong steps;
+    private final AtomicLong events;
+    private final AtomicLong drops;
+    private final ArgSet args = new ArgSet();
+
+    CaptureIngest(CaptureWriter writer, String host, AtomicLong steps, AtomicLong events, AtomicLong drops) {
+        this.writer = writer;
+        this.host = host;
+        this.steps = steps;
+        this.events = events;
+        this.drops = drops;
+    }
+
+    /** One connection's state; created by {@link #open}, owned by the writer thread. */
+    static final class Connection {
+        final Handshake handshake;
+        final int processId;
+        final Map<Integer, String> texts = new HashMap<>();
+        final Map<Integer, Integer> writerIds = new HashMap<>();
+        final Map<Long, Integer> threadTracks = new HashMap<>();
+        final Map<Long, Integer> threads = new HashMap<>();
+        final Map<Integer, Integer> counterTracks = new HashMap<>();
+        final Map<Long, Integer> streamTracks = new HashMap<>(); // device << 32 | stream
+        final Map<Integer, Long> lastLoss = new HashMap<>();
+        boolean bye;
+
+        Connection(Handshake handshake, int processId) {
+            this.handshake = handshake;
+            this.processId = processId;
+        }
+    }
+
+    Connection open(Handshake h) {
+        int processId = writer.process(h.pid(), h.name());
+        writer.processDetails(processId, host, h.kind(), h.cmdline(), null);
+        return new Connection(h, processId);
+    }
+
+    void accept(Connection c, Frame frame) {
+        switch (frame.type()) {
+            case Frame.STRING -> {
+                StringFrame s = (StringFrame) frame;
+                c.texts.put(s.id(), s.text());
+                c.writerIds.remove(s.id()); // a redefinition wins from here on
+            }
+            case Frame.THREAD -> thread(c, (ThreadFrame) frame);
+            case Frame.SLICE -> slice(c, (SliceFrame) frame);
+            case Frame.COUNTER -> counter(c, (CounterFrame) frame);
+            case Frame.SAMPLE -> sample(c, (SampleFrame) frame);
+            case Frame.LOSS -> loss(c, (LossFrame) frame);
+            case Frame.BYE -> c.bye = true;
+            default -> writer.loss("agent-protocol", "unknown frame type " + frame.type(), 1,
+                    c.handshake.kind() + " pid " + c.handshake.pid() + ": skipped " + ((UnknownFrame) frame).skipped() + " bytes");
+        }
+    }
+
+    /** Writes what the ingest counted itself; call once, before the writer closes. */
+    void finish() {
+        // everything is written as it arrives; nothing is held back
+    }
+
+    /** A stack sample: frames root first become a callsite chain, the leaf's callsite is the sample's. */
+    private void sample(Connection c, SampleFrame s) {
+        events.incrementAndGet();
+        int callsite = 0;
+        int depth = 0;
+        for (SampleFrame.Location l : s.frames()) {
+            String function = text(c, l.functionId(), "SAMPLE function");
+            if (function == null) {
+                return;
+            }
+            String file = l.fileId() == 0 ? null : text(c, l.fileId(), "SAMPLE file");
+            callsite = writer.callsite(callsite, writer.frame(function, file, l.line()), depth++);
+        }
+        if (callsite == 0) {
+            return; // an empty stack says nothing
+        }
+        threadTrack(c, s.tid(), null);
+        writer.sample(c.threads.get(s.tid()), s.tsNs(), callsite, s.weight());
+    }
+
+    private void thread(Connection c, ThreadFrame t) {
+        String name = text(c, t.nameId(), "THREAD name");
+        if (name == null) {
+            return;
+        }
+        Integer threadId = c.threads.get(t.tid());
+        if (threadId == null) {
+            threadTrack(c, t.tid(), name);
+        } else {
+            writer.threadName(threadId, name);
+        }
+    }
+
+    private int threadTrack(Connection c, long tid, String name) {
+        Integer track = c.threadTracks.get(tid);
+        if (track != null) {
+            return track;
+        }
+        int threadId = writer.thread(c.processId, tid, name);
+        c.threads.put(tid, threadId);
+        int id = writer.track(TrackKind.THREAD, c.processId, threadId, null, null, null);
+        c.threadTracks.put(tid, id);
+        return id;
+    }
+
+    private void slice(Connection c, SliceFrame s) {
+        events.incrementAndGet();
+        Category category;
+        try {
+            category = Category.byId(s.category());
+        } catch (IllegalArgumentException e) {
+            writer.loss("collector", "unknown slice category", 1, "category " + s.category() + " from " + who(c));
+            drops.incrementAndGet();
+            return;
+        }
+        int name = id(c, s.nameId(), "SLICE name");
+        if (name == 0) {
+            return;
+        }
+        long argsId = 0;
+        long device = -1;
+        long stream = -1;
+        if (!s.args().isEmpty()) {
+            args.clear();
+            for (SliceFrame.Arg a : s.args()) {
+                String key = text(c, a.keyId(), "SLICE arg key");
+                if (key == null) {
+                    return;
+                }
+                switch (a.tag()) {
+                    case SliceFrame.Arg.TAG_LONG -> {
+                        args.put(key, a.longValue());
+                        if (key.equals("device")) {
+                            device = a.longValue();
+                        } else if (key.equals("stream")) {
+                            stream = a.longValue();
+                        }
+                    }
+                    case SliceFrame.Arg.TAG_DOUBLE -> args.put(key, a.doubleValue());
+                    default -> {
+                        String v = text(c, a.stringId(), "SLICE arg value");
+                        if (v == null) {
+                            return;
+                        }
+                        args.put(key, v);
+                    }
+                }
+            }
+            argsId = writer.args(args);
+        }
+        int track = category.isGpuActivity() && device >= 0 && device <= Integer.MAX_VALUE && stream >= 0
+                ? streamTrack(c, (int) device, stream) : threadTrack(c, s.tid(), null);
+        writer.slice(track, s.startNs(), s.durNs(), name, category, 0, -1, s.correlation(), argsId);
+        if (category == Category.STEP) {
+            steps.incrementAndGet();
+        }
+    }
+
+    /**
+     * GPU work (kernel, memcpy, memset) whose args carry integer {@code device} and {@code stream} goes on that
+     * stream's GPU track of the process, as imported traces do, so the GPU summaries see it; without them, on the
+     * slice's thread track.
+     */
+    private int streamTrack(Connection c, int device, long stream) {
+        long key = ((long) device << 32) ^ stream;
+        Integer track = c.streamTracks.get(key);
+        if (track == null) {
+            track = writer.track(TrackKind.GPU_STREAM, c.processId, null, device, stream, "stream " + stream);
+            c.streamTracks.put(key, track);
+        }
+        return track;
+    }
+
+    private void counter(Connection c, CounterFrame f) {
+        events.incrementAndGet();
+        Integer track = c.counterTracks.get(f.nameId());
+        if (track == null) {
+            String name = text(c, f.nameId(), "COUNTER name");
+            if (name == null) {
+                return;
+            }
+            track = writer.track(TrackKind.COUNTER, c.processId, null, null, null, name);
+            c.counterTracks.put(f.nameId(), track);
+        }
+        writer.counter(track, f.tsNs(), f.value());
+    }
+
+    private void loss(Connection c, LossFrame f) {
+        String kind = text(c, f.kindId(), "LOSS kind");
+        if (kind == null) {
+            return;
+        }
+        long last = c.lastLoss.getOrDefault(f.kindId(), 0L);
+        long delta = f.count() - last;
+        if (delta > 0) {
+            c.lastLoss.put(f.kindId(), f.count());
+            writer.loss("agent " + c.handshake.kind(), kind, delta, null);
+            drops.addAndGet(delta);
+        }
+    }
+
+    private int id(Connection c, int connectionId, String what) {
+        Integer id = c.writerIds.get(connectionId);
+        if (id != null) {
+            return id;
+        }
+        String text = text(c, connectionId, what);
+        if (text == null) {
+            return 0;
+        }
+        int w = writer.string(text);
+        c.writerIds.put(connectionId, w);
+        return w;
+    }
+
+    /** The text of a connection's string id; an undefined id drops the event and counts it. */
+    private String text(Connection c, int connectionId, String what) {
+        String text = c.texts.get(connectionId);
+        if (text == null) {
+            writer.loss("collector", "undefined string id", 1,
+                    what + " refers to string " + Integer.toUnsignedString(connectionId) + " before a STRING frame defined it ("
+                            + who(c) + ")");
+            drops.incrementAndGet();
+        }
+        return text;
+    }
+
+    private static String who(Connection c) {
+        return c.handshake.kind() + " pid " + c.handshake.pid();
+    }
+}

@@ -1,0 +1,12 @@
+package dev.throughline.app.capture;
+
+/**
+ * What a {@link Collector} has seen so far, for a live status line.
+ * @param processes agent connections accepted (one per traced process)
+ * @param refused   connections refused (bad token, bad handshake, unsupported version, too many)
+ * @param steps     step slices written
+ * @param events    slices, counters and samples received from agents
+ * @param drops     events known lost: dropped by agents (their LOSS reports) or by the collector
+ */
+public record CollectorStats(long processes, long refused, long steps, long events, long drops) {
+}
