@@ -28,7 +28,7 @@ need sqlite3 sqlite3
 { echo "slices by category in $CAP:"
   sqlite3 "$CAP" "select c.name || ' ' || s.count from summary_category s join category c on c.id = s.category order by s.count desc"
   echo "loss:"; sqlite3 "$CAP" "select source || ' ' || kind || ' ' || count from loss"
-  echo "rows: slice $(sqlite3 "$CAP" 'select count(*) from slice'), arg $(sqlite3 "$CAP" 'select count(*) from arg'), flow $(sqlite3 "$CAP" 'select count(*) from flow'), instant $(sqlite3 "$CAP" 'select count(*) from instant'), string $(sqlite3 "$CAP" 'select count(*) from string')"
+  echo "rows: slice $(sqlite3 "$CAP" 'select count(*) from slice'), arg_set $(sqlite3 "$CAP" 'select count(*) from arg_set'), flow $(sqlite3 "$CAP" 'select count(*) from flow'), instant $(sqlite3 "$CAP" 'select count(*) from instant'), string $(sqlite3 "$CAP" 'select count(*) from string')"
 } | tee "$OUT/import-capture.txt"
 stats="$TRACE.stats"
 echo "end $(cat /proc/loadavg)" >> "$OUT/import-load.txt"
