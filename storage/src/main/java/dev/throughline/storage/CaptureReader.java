@@ -5,6 +5,7 @@ import dev.throughline.storage.model.GpuRow;
 import dev.throughline.storage.model.LatencyRow;
 import dev.throughline.storage.model.LossRow;
 import dev.throughline.storage.model.NameTotal;
+import dev.throughline.storage.model.ProcessInfo;
 import dev.throughline.storage.model.QueryResult;
 import dev.throughline.storage.model.SliceRecord;
 import dev.throughline.storage.model.StepRow;
@@ -292,6 +293,17 @@ public final class CaptureReader implements AutoCloseable {
             while (rs.next()) {
                 out.add(new LatencyRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
                         rs.getLong(6), rs.getLong(7)));
+            }
+        }
+        return out;
+    }
+
+    public List<ProcessInfo> processes() throws SQLException {
+        List<ProcessInfo> out = new ArrayList<>();
+        try (Statement st = db.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id, pid, name, kind, host FROM process ORDER BY id")) {
+            while (rs.next()) {
+                out.add(new ProcessInfo(rs.getInt(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5)));
             }
         }
         return out;

@@ -22,7 +22,7 @@ public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Categor
                               List<NameTotal> topKernels, List<NameTotal> topCpuOps, List<StepRow> steps,
                               StepStats stepStats, List<GpuRow> gpus, List<GpuRow> gpusStepsWindow,
                               List<LatencyRow> latencies, List<LossRow> loss, List<DurationBucket> kernelDurations,
-                              List<NameTotal> cudaApiCalls, List<NameTotal> memcpys) {
+                              List<NameTotal> cudaApiCalls, List<NameTotal> memcpys, int dataLoaderWorkers) {
     public static final int TOP = 10;
     /** Enough for every distinct launch/sync/copy name a real trace has; rules match on names. */
     private static final int ALL_NAMES = 10_000;
@@ -36,7 +36,9 @@ public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Categor
                 reader.topNames(Category.KERNEL, TOP), reader.topNames(Category.CPU_OP, TOP), steps,
                 StepStats.of(steps), reader.gpus("tracelens"), reader.gpus("hta"), reader.latencies(),
                 reader.loss(), reader.durationHistogram(Category.KERNEL), reader.topNames(Category.CUDA_API, ALL_NAMES),
-                reader.topNames(Category.MEMCPY, ALL_NAMES));
+                reader.topNames(Category.MEMCPY, ALL_NAMES),
+                (int) reader.processes().stream().filter(p -> p.name() != null
+                        && p.name().startsWith("DataLoader worker")).count());
     }
 
     /** Total step time (the sum of all steps), or 0 without steps. */

@@ -34,7 +34,7 @@ class RecordCommandTest {
     Path dir;
     private String savedHome;
 
-    record Run(int code, String out, String err) {
+    public record Run(int code, String out, String err) {
     }
 
     static Run record(String... args) {

@@ -7,15 +7,21 @@ import dev.throughline.app.analysis.Rules;
 import dev.throughline.app.analysis.StepStats;
 import dev.throughline.app.analysis.WhatIf;
 import dev.throughline.app.report.Units;
+import dev.throughline.storage.Category;
 
 import java.util.Optional;
 
 /**
  * input_bound: the training loop waits for the DataLoader. Fires when the DataLoader part of the
- * step-time breakdown is ≥ 5 % of the mean step (MODERATE), ≥ 20 % (HIGH) — the bands XProf uses.
- * What-if: with enough loader workers the wait overlaps compute, so the step loses that part.
+ * step-time breakdown (recorded {@code data_wait}, or the plugin's {@code enumerate(DataLoader)} ops
+ * of an imported trace) is ≥ 5 % of the mean step (MODERATE), ≥ 20 % (HIGH) — the bands XProf uses.
+ * What-if: the step without its wait, but never faster than the loader can deliver: W workers that
+ * each need F per batch deliver one batch every F / W. Without workers the loop fetches itself (F is
+ * then the wait per step) and the estimate is for 4 workers.
  */
 public final class InputBoundRule implements Rule {
+    static final int SUGGESTED_WORKERS = 4;
+
     @Override
     public String id() {
         return "input_bound";
@@ -32,15 +38,28 @@ public final class InputBoundRule implements Rule {
         if (share < 0.05) {
             return Optional.empty();
         }
-        int score = Rules.score(share, 0.05, 0.20);
-        WhatIf whatIf = new WhatIf("step_mean_ns", s.meanNs(), s.meanNs() - wait);
-        return Optional.of(new Finding(id(), score,
+        int workers = capture.dataLoaderWorkers();
+        long fetches = capture.eventCounts().getOrDefault(Category.DATA_FETCH, 0L);
+        long fetchTotal = capture.categoryTotalsNs().getOrDefault(Category.DATA_FETCH, 0L);
+        long fetchPerBatch = workers > 0 && fetches > 0 ? fetchTotal / fetches : wait;
+        int deliveringWorkers = workers > 0 ? workers : SUGGESTED_WORKERS;
+        long loaderBound = fetchPerBatch / deliveringWorkers;
+        long predicted = Math.max(s.meanNs() - wait, loaderBound);
+        String loader = workers > 0
+                ? String.format("%d workers, fetch %s/batch/worker (one batch every %s)", workers,
+                        Units.duration(fetchPerBatch), Units.duration(loaderBound))
+                : String.format("num_workers=0: the loop fetches each batch itself (%s/batch)", Units.duration(wait));
+        String change = workers > 0
+                ? "Add DataLoader workers (num_workers=" + Math.max(workers * 2, SUGGESTED_WORKERS)
+                        + "), raise prefetch_factor, set persistent_workers=True, or make the per-sample transform cheaper"
+                : "Load data in parallel with compute: DataLoader(num_workers=" + SUGGESTED_WORKERS
+                        + ", pin_memory=True, persistent_workers=True), and make the per-sample transform cheaper";
+        return Optional.of(new Finding(id(), Rules.score(share, 0.05, 0.20),
                 String.format("Input-bound: %s of each step (%s) waits for the DataLoader",
                         Units.percent(share), Units.duration(wait)),
-                "Load data in parallel with compute: DataLoader(num_workers=4 or more, pin_memory=True,"
-                        + " persistent_workers=True), and move per-sample transforms off the training process",
-                String.format("%d steps, mean %s; DataLoader %s/step (enumerate(DataLoader) ops inside the steps)",
-                        s.count(), Units.duration(s.meanNs()), Units.duration(wait)),
-                whatIf));
+                change,
+                String.format("%d steps, mean %s; DataLoader wait %s/step; %s", s.count(),
+                        Units.duration(s.meanNs()), Units.duration(wait), loader),
+                new WhatIf("step_mean_ns", s.meanNs(), predicted)));
     }
 }
