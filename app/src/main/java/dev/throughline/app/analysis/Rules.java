@@ -6,6 +6,7 @@ import dev.throughline.app.analysis.rules.HostOverheadRule;
 import dev.throughline.app.analysis.rules.InputBoundRule;
 import dev.throughline.app.analysis.rules.LaunchBoundRule;
 import dev.throughline.app.analysis.rules.PageableCopyRule;
+import dev.throughline.app.analysis.rules.SyncCopyRule;
 import dev.throughline.app.analysis.rules.SyncInStepRule;
 
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ public final class Rules {
             new HostOverheadRule(),
             new LaunchBoundRule(),
             new PageableCopyRule(),
+            new SyncCopyRule(),
             new SyncInStepRule(),
             new EventsLostRule());
 
