@@ -278,11 +278,15 @@ final class OverviewPane extends ScrollPane {
         box.getStyleClass().add("panel");
         box.setPrefWidth(430);
         box.setMinWidth(400);
+        String nvml = o.meta().get("gpu.nvml"); // what the NVML probe said while recording, if this is a recording
         if (o.gpus().isEmpty()) {
-            Label empty = new Label(o.kernelCount() == 0
+            String why = nvml != null && nvml.startsWith("unavailable")
+                    ? "No GPU data: the recording ran without GPU counters — NVML " + nvml + "."
+                    : o.kernelCount() == 0
                     ? "No GPU data: the capture has no kernel, memcpy or memset rows (a CPU-only run, or the"
                     + " profiler ran without CUDA activities)."
-                    : "GPU: unavailable — GPU rows exist but no device window was computed.");
+                    : "GPU: unavailable — GPU rows exist but no device window was computed.";
+            Label empty = new Label(why);
             empty.getStyleClass().add("empty-state");
             empty.setWrapText(true);
             box.getChildren().add(empty);
@@ -327,8 +331,10 @@ final class OverviewPane extends ScrollPane {
             }
             box.getChildren().addAll(name, big, bar, grid);
         }
-        Label util = new Label("GPU utilization and memory over time: no NVML counter samples in this capture"
-                + " (an imported trace carries none).");
+        Label util = new Label(nvml == null
+                ? "GPU utilization and memory over time: no NVML counter samples in this capture (an imported trace"
+                + " carries none)."
+                : "GPU counters (NVML): " + nvml + ".");
         util.getStyleClass().add("muted");
         util.setWrapText(true);
         box.getChildren().add(util);

@@ -83,6 +83,8 @@ class InputBoundRecordTest {
         assertTrue(two.dataFetches() > 0, "data_fetch slices from the workers");
         double shareAlone = share(high);
         double shareTwo = two.finding().map(InputBoundRecordTest::share).orElse(0.0);
+        two.finding().ifPresent(f -> assertTrue(f.whatIf().predictedNs() <= f.whatIf().currentNs(),
+                "a what-if never predicts a slower step: " + f.whatIf()));
         assertTrue(shareTwo < shareAlone, "share with 2 workers " + shareTwo + " < alone " + shareAlone);
     }
 
