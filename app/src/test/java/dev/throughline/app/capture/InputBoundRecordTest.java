@@ -5,9 +5,8 @@ import dev.throughline.app.analysis.Severity;
 import dev.throughline.app.report.Report;
 import dev.throughline.storage.CaptureReader;
 import dev.throughline.storage.Category;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -23,28 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The input-bound diagnosis on real recordings of samples/pytorch-train with Debian's torch: a job
  * whose loop loads each batch itself is HIGH input-bound, and DataLoader workers shrink the share.
  */
+@ExtendWith(ProjectHome.class)
 class InputBoundRecordTest {
     static final Path HOME = RecordCommandTest.HOME;
     private static final Path TRAIN = HOME.resolve("samples/pytorch-train/train.py");
 
     @TempDir
     Path dir;
-    private String savedHome;
-
-    @BeforeEach
-    void home() {
-        savedHome = System.getProperty("throughline.home");
-        System.setProperty("throughline.home", HOME.toString());
-    }
-
-    @AfterEach
-    void restoreHome() {
-        if (savedHome == null) {
-            System.clearProperty("throughline.home");
-        } else {
-            System.setProperty("throughline.home", savedHome);
-        }
-    }
 
     private record Recorded(Optional<Finding> finding, long dataWaitNs, double loopWaitS, long dataFetches) {
     }

@@ -4,9 +4,8 @@ import dev.throughline.app.cli.ThroughlineCommand;
 import dev.throughline.storage.CaptureReader;
 import dev.throughline.storage.Category;
 import dev.throughline.storage.model.SliceRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
@@ -25,14 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code throughline record} with real child processes, in-process CLI. */
+@ExtendWith(ProjectHome.class)
 class RecordCommandTest {
     /** The project root (surefire runs in app/). */
-    static final Path HOME = Path.of("..").toAbsolutePath().normalize();
+    static final Path HOME = ProjectHome.HOME;
     static final String PYTHON = "/usr/bin/python3";
 
     @TempDir
     Path dir;
-    private String savedHome;
 
     public record Run(int code, String out, String err) {
     }
@@ -43,21 +42,6 @@ class RecordCommandTest {
         String[] all = Stream.concat(Stream.of("record"), Stream.of(args)).toArray(String[]::new);
         int code = ThroughlineCommand.run(new PrintWriter(out), new PrintWriter(err), all);
         return new Run(code, out.toString(), err.toString());
-    }
-
-    @BeforeEach
-    void home() {
-        savedHome = System.getProperty("throughline.home");
-        System.setProperty("throughline.home", HOME.toString());
-    }
-
-    @AfterEach
-    void restoreHome() {
-        if (savedHome == null) {
-            System.clearProperty("throughline.home");
-        } else {
-            System.setProperty("throughline.home", savedHome);
-        }
     }
 
     @Test
