@@ -3,7 +3,8 @@
 #  (a) agent overhead: the sample's median step time without and with the Python agent at defaults
 #      (100 Hz sampling, --torch-profiler off), RUNS (5) alternating runs each, same session;
 #  (b) the input-bound what-if against reality: record with --workers 0, read the predicted step time,
-#      rerun with 4 workers, compare (target: within 15 %).
+#      rerun with 4 workers, compare (target: within 15 %);
+#  (c) events/s the collector writes from one agent that sends 1M slices flat out (CollectorThroughput).
 # Env: RUNS (5), STEPS (60), SKIP_BUILD=1.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 need python3 python3
@@ -24,6 +25,8 @@ W=(--transform-ms 10 --batch 16 --steps 30)
 $TL record -o "$A/whatif-w0.tlcap" --force -- "$PY" "$TRAIN" --workers 0 "${W[@]}" --metrics-out "$A/whatif-w0.json" > /dev/null 2>&1
 $TL report "$A/whatif-w0.tlcap" --json > "$A/whatif-w0.report.json"
 $TL record -o "$A/whatif-w4.tlcap" --force -- "$PY" "$TRAIN" --workers 4 "${W[@]}" --metrics-out "$A/whatif-w4.json" > /dev/null 2>&1
+# (c) events/s the collector sustains from one agent sending flat out (overflow dropped and counted)
+java -cp "$BENCH_JAR" dev.throughline.bench.CollectorThroughput 1000000 "${RUNS:-5}" > "$A/collector.txt"
 echo "end $(cat /proc/loadavg)" >> "$A/load.txt"
 python3 - "$A" "${RUNS:-5}" <<'PYEOF' | tee "$OUT/agent.md"
 import json, statistics, sys
@@ -51,4 +54,9 @@ else:
     print(f"- workers 0: step {w0['mean_step_ms']:.1f} ms measured by the loop, {cur:.1f} ms in the capture; finding {f[0]['severity']}: {f[0]['message']}")
     print(f"- predicted with 4 workers: **{pred:.1f} ms**; measured with 4 workers: **{meas:.1f} ms**"
           f" (mean step of the loop); error **{100 * (pred - meas) / meas:+.1f} %** (target within ±15 %)")
+rows = [l.split() for l in open(f"{a}/collector.txt") if l.strip()]
+rates = sorted(float(r[4]) for r in rows)
+print("\n## Collector throughput (one agent, 1M slice frames sent flat out)\n")
+print(f"written/s: median **{statistics.median(rates):,.0f}** (min {rates[0]:,.0f}, max {rates[-1]:,.0f}) over {len(rates)} runs;"
+      f" the rest of each million was dropped at the bounded queue and counted")
 PYEOF
