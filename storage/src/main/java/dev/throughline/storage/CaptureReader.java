@@ -333,7 +333,7 @@ public final class CaptureReader implements AutoCloseable {
 
     /** Streams every slice in id order (the order it was written). */
     public void forEachSlice(Consumer<SliceRecord> sink) throws SQLException {
-        List<String> names = strings();
+        List<String> names = cachedStrings();
         long o = timeOriginNs();
         try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT id, track_id, start_ns, dur_ns, name_id, category, correlation_id, args_id FROM slice ORDER BY id")) {

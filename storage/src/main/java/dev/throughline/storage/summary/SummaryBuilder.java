@@ -93,13 +93,14 @@ public final class SummaryBuilder {
                 gpuKey.add(device << 40 | (long) category.id << 32 | nameId);
             }
             case CUDA_API -> {
+                boolean driver = isDriverCall(nameId); // one name lookup per launch call: this is the ingest path
                 if (correlationId >= 0) {
                     launchCorrelation.add(correlationId);
                     launchStart.add(startNs);
                     launchEnd.add(endNs);
-                    launchIsRuntime.add(isDriverCall(nameId) ? 0 : 1);
+                    launchIsRuntime.add(driver ? 0 : 1);
                 }
-                if (!isDriverCall(nameId)) {
+                if (!driver) {
                     hostRole(StepBreakdownCalculator.Role.RUNTIME, startNs, endNs);
                 }
             }

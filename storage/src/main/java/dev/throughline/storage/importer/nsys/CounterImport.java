@@ -1,6 +1,5 @@
 package dev.throughline.storage.importer.nsys;
 
-import dev.throughline.storage.CaptureWriter;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,19 +23,10 @@ import java.util.Set;
  * rest summed (see {@link #wddm}).</li>
  * </ul>
  */
-final class CounterImport {
-    private final NsysDatabase db;
-    private final NsysEnums enums;
-    private final Entities entities;
-    private final CaptureWriter w;
-    private final Tally tally;
+final class CounterImport extends TableImport {
 
-    CounterImport(NsysDatabase db, NsysEnums enums, Entities entities, CaptureWriter w, Tally tally) {
-        this.db = db;
-        this.enums = enums;
-        this.entities = entities;
-        this.w = w;
-        this.tally = tally;
+    CounterImport(Context c) {
+        super(c);
     }
 
     void run() throws SQLException {

@@ -1,7 +1,6 @@
 package dev.throughline.storage.importer.nsys;
 
 import dev.throughline.storage.ArgSet;
-import dev.throughline.storage.CaptureWriter;
 import dev.throughline.storage.Category;
 
 import java.sql.ResultSet;
@@ -21,26 +20,17 @@ import java.util.List;
  * a copy is "Memcpy HtoD (Pageable -> Device)" with {@code bytes}, {@code copyKind} (the number) and
  * {@code copyKindName}; a set is "Memset (Device)". The slice's correlation id is the row's.
  */
-final class GpuActivityImport {
+final class GpuActivityImport extends TableImport {
     static final String KERNEL = "CUPTI_ACTIVITY_KIND_KERNEL";
     static final String MEMCPY = "CUPTI_ACTIVITY_KIND_MEMCPY";
     static final String MEMSET = "CUPTI_ACTIVITY_KIND_MEMSET";
     static final String SYNC = "CUPTI_ACTIVITY_KIND_SYNCHRONIZATION";
     private static final long INVALID32 = 0xFFFFFFFFL;
 
-    private final NsysDatabase db;
-    private final NsysEnums enums;
-    private final Entities entities;
-    private final CaptureWriter w;
-    private final Tally tally;
     private final ArgSet args = new ArgSet();
 
-    GpuActivityImport(NsysDatabase db, NsysEnums enums, Entities entities, CaptureWriter w, Tally tally) {
-        this.db = db;
-        this.enums = enums;
-        this.entities = entities;
-        this.w = w;
-        this.tally = tally;
+    GpuActivityImport(Context c) {
+        super(c);
     }
 
     void run() throws SQLException {

@@ -1,7 +1,6 @@
 package dev.throughline.storage.importer.nsys;
 
 import dev.throughline.storage.ArgSet;
-import dev.throughline.storage.CaptureWriter;
 import dev.throughline.storage.Category;
 
 import java.sql.ResultSet;
@@ -29,25 +28,16 @@ import java.util.regex.Pattern;
  * overhead" ({@code cat=nsys_overhead}), so the tool's own perturbation is visible.</li>
  * </ul>
  */
-final class HostCallImport {
+final class HostCallImport extends TableImport {
     static final String RUNTIME = "CUPTI_ACTIVITY_KIND_RUNTIME";
     private static final Pattern VERSION_SUFFIX = Pattern.compile("_v\\d{4,}$");
     private static final int MAX_FRAMES = 32;
 
-    private final NsysDatabase db;
-    private final NsysEnums enums;
-    private final Entities entities;
-    private final CaptureWriter w;
-    private final Tally tally;
     private final Nesting nesting = new Nesting();
     private final ArgSet args = new ArgSet();
 
-    HostCallImport(NsysDatabase db, NsysEnums enums, Entities entities, CaptureWriter w, Tally tally) {
-        this.db = db;
-        this.enums = enums;
-        this.entities = entities;
-        this.w = w;
-        this.tally = tally;
+    HostCallImport(Context c) {
+        super(c);
     }
 
     void run() throws SQLException {

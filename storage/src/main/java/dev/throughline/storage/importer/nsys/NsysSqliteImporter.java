@@ -134,13 +134,14 @@ public final class NsysSqliteImporter {
         NsysEnums enums = new NsysEnums(db);
         Entities entities = new Entities(w, db);
 
-        NvtxImport nvtx = new NvtxImport(db, enums, entities, w, tally);
+        TableImport.Context parts = new TableImport.Context(db, enums, entities, w, tally);
+        NvtxImport nvtx = new NvtxImport(parts);
         nvtx.metadata();
-        new GpuActivityImport(db, enums, entities, w, tally).run();
-        HostCallImport calls = new HostCallImport(db, enums, entities, w, tally);
+        new GpuActivityImport(parts).run();
+        HostCallImport calls = new HostCallImport(parts);
         calls.run();
         nvtx.ranges();
-        new CounterImport(db, enums, entities, w, tally).run();
+        new CounterImport(parts).run();
         cpuSamples(db, tally);
         notImported(db, tally);
 

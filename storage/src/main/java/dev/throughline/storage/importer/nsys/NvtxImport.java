@@ -1,7 +1,6 @@
 package dev.throughline.storage.importer.nsys;
 
 import dev.throughline.storage.ArgSet;
-import dev.throughline.storage.CaptureWriter;
 import dev.throughline.storage.Category;
 import dev.throughline.storage.importer.chrome.ChromeCategories;
 
@@ -22,26 +21,17 @@ import java.util.Map;
  * A push/pop range named {@code ProfilerStep#N} (PyTorch's step annotation) is a step, as in the Kineto
  * importer.
  */
-final class NvtxImport {
+final class NvtxImport extends TableImport {
     static final String TABLE = "NVTX_EVENTS";
 
-    private final NsysDatabase db;
-    private final NsysEnums enums;
-    private final Entities entities;
-    private final CaptureWriter w;
-    private final Tally tally;
     private final Nesting nesting = new Nesting();
     private final Map<Integer, List<Long>> lanes = new HashMap<>();
     private final Map<Long, String> domains = new HashMap<>();
     private final Map<String, String> categories = new HashMap<>();
     private final ArgSet args = new ArgSet();
 
-    NvtxImport(NsysDatabase db, NsysEnums enums, Entities entities, CaptureWriter w, Tally tally) {
-        this.db = db;
-        this.enums = enums;
-        this.entities = entities;
-        this.w = w;
-        this.tally = tally;
+    NvtxImport(Context c) {
+        super(c);
     }
 
     /** Domains, categories and thread names first: the ranges refer to them. */
