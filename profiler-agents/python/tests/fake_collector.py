@@ -175,13 +175,15 @@ class FakeCollector:
     """``with FakeCollector(token) as c:`` listens on 127.0.0.1:<c.port> until the block ends.
 
     ``stall_after_s``: stop reading that many seconds after the handshake (the kernel buffers
-    fill, the agent's sends block); ``cut_after_s``: then close the connection.
+    fill, the agent's sends block); ``cut_after_s``: then close the connection;
+    ``faulty_sessions``: only that many first sessions stall or are cut (None: all of them).
     """
 
-    def __init__(self, token="test-token", stall_after_s=None, cut_after_s=None):
+    def __init__(self, token="test-token", stall_after_s=None, cut_after_s=None, faulty_sessions=None):
         self.token = token
         self.stall_after_s = stall_after_s
         self.cut_after_s = cut_after_s
+        self.faulty_sessions = faulty_sessions
         self.sessions = []
         self.refused = []
         self.lock = threading.Lock()
@@ -238,12 +240,14 @@ class FakeCollector:
         session = Session(handshake)
         with self.lock:
             self.sessions.append(session)
+            faulty = self.faulty_sessions is None or len(self.sessions) <= self.faulty_sessions
             self.changed.notify_all()
+        stall_after_s = self.stall_after_s if faulty else None
         pending = bytearray(buf[reader.pos:])
         started = time.monotonic()
         try:
             while True:
-                if self.stall_after_s is not None and time.monotonic() - started > self.stall_after_s:
+                if stall_after_s is not None and time.monotonic() - started > stall_after_s:
                     if self.cut_after_s is not None:
                         time.sleep(max(0.0, self.cut_after_s - (time.monotonic() - started)))
                         break
@@ -260,7 +264,7 @@ class FakeCollector:
                         self.changed.notify_all()
                 if session.bye:
                     break
-                sock.settimeout(0.05 if self.stall_after_s is not None else 30)
+                sock.settimeout(0.05 if stall_after_s is not None else 30)
                 try:
                     chunk = sock.recv(65536)
                 except socket.timeout:

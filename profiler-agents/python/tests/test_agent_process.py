@@ -206,16 +206,27 @@ class CollectorTroubleTest(unittest.TestCase):
         # 1.5 s loop + interpreter start + the bounded 0.5 s flush; far from a blocked job
         self.assertLess(wall, 6, proc.stderr)
 
-    def test_collector_cut_mid_run_the_job_finishes_normally(self):
-        with FakeCollector(TOKEN, stall_after_s=0.2, cut_after_s=0.5) as collector:
-            proc, wall = run_child(self.SPAN_LOOP % {"seconds": 1.5},
+    def test_collector_cut_mid_run_the_job_finishes_normally_and_the_agent_comes_back(self):
+        # the first connection stalls after 0.2 s and is cut at 0.5 s; the next one works
+        with FakeCollector(TOKEN, stall_after_s=0.2, cut_after_s=0.5, faulty_sessions=1) as collector:
+            proc, wall = run_child(self.SPAN_LOOP % {"seconds": 2.5},
                                    child_env(collector.addr, THROUGHLINE_BUFFER_EVENTS=1000))
+            self.assertTrue(collector.wait_for(
+                lambda ss: len(ss) == 2 and all(s.closed for s in ss), 10))
         self.assertEqual(0, proc.returncode, proc.stderr)
         stats = last_json_line(proc.stdout)
-        self.assertFalse(stats["active"])
+        self.assertEqual(1, stats["reconnects"], stats)
+        self.assertTrue(stats["active"])
         self.assertGreater(stats["dropped"]["collector gone"], 0)
+        first, second = collector.sessions
+        self.assertEqual(first.pid, second.pid)
+        self.assertFalse(first.bye)
+        self.assertTrue(second.bye)
+        # the new connection carries the cumulative counts of what was dropped while away
+        self.assertEqual(stats["dropped"]["collector gone"], second.loss["collector gone"])
+        self.assertGreater(len(second.by_category("user")), 0, "spans after the reconnect arrive")
         self.assertLessEqual(len(warnings_of(proc.stderr)), 1, proc.stderr)
-        self.assertLess(wall, 6, proc.stderr)
+        self.assertLess(wall, 8, proc.stderr)
 
 
 class ForkTest(unittest.TestCase):
@@ -370,3 +381,63 @@ class TorchDataLoaderTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@unittest.skipIf(torch_missing(), "torch is not importable by %s: install python3-torch "
+                                  "(run-tests does) to run the torch.profiler tests" % sys.executable)
+class TorchProfilerStreamTest(unittest.TestCase):
+
+    def test_cpu_ops_stream_on_the_agent_clock_and_yield_to_the_users_own_profiler(self):
+        code = """
+            import json, os, threading, time
+            import torch
+            import throughline_agent as tl
+            model = torch.nn.Linear(32, 4)
+            opt = torch.optim.SGD(model.parameters(), lr=0.1)
+            x = torch.randn(8, 32)
+            user_ops = 0
+            begin = time.monotonic_ns()
+            def train_step():
+                opt.zero_grad()
+                model(x).sum().backward()
+                opt.step()
+            for i in range(8):
+                if i == 4:
+                    with torch.profiler.profile() as prof:   # the user's own profiler, mid-run
+                        train_step()
+                    user_ops = sum(1 for e in prof.events() if e.name == "aten::linear")
+                else:
+                    train_step()
+                time.sleep(0.05)
+            print(json.dumps(dict(tl.stats(), user_ops=user_ops, begin=begin, end=time.monotonic_ns(),
+                                  main_tid=threading.get_native_id())))
+        """
+        with FakeCollector(TOKEN) as collector:
+            proc, _ = run_child(code, child_env(collector.addr, THROUGHLINE_TORCH_PROFILER=1,
+                                                THROUGHLINE_SAMPLE_HZ=0))
+            self.assertEqual(0, proc.returncode, proc.stderr)
+            self.assertTrue(collector.wait_for(lambda ss: ss and ss[0].closed, 10))
+        self.assertEqual([], warnings_of(proc.stderr))
+        out = last_json_line(proc.stdout)
+        self.assertEqual(1, out["user_ops"], "the user's profiler saw its step")
+        # ours ended its first chunk when the user's started (the second ends at exit, after this print)
+        self.assertEqual(1, out["torch_profiler"]["chunks"])
+        session = collector.sessions[0]
+        ops = session.by_category("cpu_op")
+        linear = [s for s in ops if s["name"] == "aten::linear"]
+        # steps 0-3 and 6-7; step 4 belongs to the user's profiler; step 5's forward ran before
+        # the step mark that resumed ours
+        self.assertEqual(6, len(linear), [s["start_ns"] for s in linear])
+        for s in linear:
+            self.assertEqual(out["main_tid"], s["tid"])
+            self.assertTrue(out["begin"] <= s["start_ns"] and s["start_ns"] + s["dur_ns"] <= out["end"],
+                            "on the agent's monotonic clock: %s" % s)
+        # ops and steps share one clock: every captured forward lies inside the run of steps
+        steps = session.by_category("step")
+        self.assertEqual(7, len(steps))
+        inside = [s for s in linear if any(st["start_ns"] <= s["start_ns"] <= st["start_ns"] + st["dur_ns"]
+                                           for st in steps)]
+        self.assertEqual(5, len(inside), "step 0's forward precedes the first step mark")
+        # the first chunk's events, then the second chunk's at exit
+        self.assertGreater(len(ops), out["torch_profiler"]["events"])
+        self.assertGreater(out["torch_profiler"]["events"], 0)

@@ -45,6 +45,7 @@ _EV_SAMPLE = 2
 _MAX_STACK = 256
 _SEND_BATCH_BYTES = 256 * 1024
 _SEND_INTERVAL_S = 0.2
+_RECONNECT_S = 1.0
 
 # step sources, highest priority first
 STEP_SOURCES = ("explicit", "torch.profiler", "optimizer.step")
@@ -172,6 +173,9 @@ class _StepTracker:
             self.count += 1
         self.agent.slice(wire.STEP, "step %d" % n, start, now - start,
                          (("step", n), ("source", source)))
+        stream = self.agent.torch_profiler
+        if stream:
+            stream.on_step()  # chunk boundaries of --torch-profiler fall on step marks
 
 
 class Agent:
@@ -196,6 +200,8 @@ class Agent:
         self.drops = {LOSS_BUFFER_FULL: 0, LOSS_COLLECTOR_GONE: 0}
         self.drop_lock = threading.Lock()
         self.sent_events = 0
+        self.reconnects = 0
+        self.reconnecting = False   # lost the collector mid-run, trying to come back
         self.cpu_s = {"sender": 0.0, "sampler": 0.0}  # CPU time of the agent's own threads
         self.thread_names = {}
         self.ident_to_tid = {}
@@ -332,7 +338,43 @@ class Agent:
             _warn("cannot reach the collector at %s (%s); running unprofiled"
                   % (self.config.addr, _describe(e)))
             return
-        conn = wire.Connection(self._thread_name)
+        warned = False
+        while True:
+            error = self._send_until_done_or_lost()
+            if error is None or self.stopping:
+                return
+            # lost the collector mid-run (cut, or stalled past the send timeout): drop and count
+            # from now on, and try to come back; the LOSS frames on the new connection carry the
+            # cumulative counts, so the capture sees what was dropped while we were away
+            self.reconnecting = True
+            self._give_up()
+            if not warned:
+                _warn("lost the collector (%s); dropping events, reconnecting" % _describe(error))
+                warned = True
+            reconnected = self._reconnect()
+            self.reconnecting = False
+            if not reconnected:
+                return
+
+    def _reconnect(self):
+        """Tries again every ``_RECONNECT_S`` until it succeeds or the agent stops."""
+        while not self.stopping:
+            self.wake.wait(_RECONNECT_S)
+            self.wake.clear()
+            if self.stopping:
+                return False
+            try:
+                self._connect()
+            except Exception:
+                continue
+            self.reconnects += 1
+            self.active = True
+            return True
+        return False
+
+    def _send_until_done_or_lost(self):
+        """Sends until BYE went out (returns None) or the connection failed (returns the error)."""
+        conn = wire.Connection(self._thread_name)  # a new connection defines its strings again
         sent_loss = {}
         out = bytearray()
         sock = self.sock
@@ -365,15 +407,13 @@ class Agent:
                     out = bytearray()
                 self.cpu_s["sender"] = time.thread_time()
                 if done:
-                    break
+                    return None
                 if not queue:
                     # every wake-up takes the GIL from the program: wake rarely, send in batches
                     self.wake.wait(_SEND_INTERVAL_S)
                     self.wake.clear()
         except Exception as e:
-            self._give_up()
-            if not self.stopping:
-                _warn("lost the collector (%s); dropping events from now on" % _describe(e))
+            return e
         finally:
             self.connected = False
             self.sock = None
@@ -435,8 +475,11 @@ class Agent:
             next_counter = _monotonic_ns()
             next_tick = _monotonic_ns()
             self._refresh_threads()
-            while not self.stopping and self.active:
+            while not self.stopping and (self.active or self.reconnecting):
                 now = _monotonic_ns()
+                if not self.active:
+                    time.sleep(interval_ns / 1e9)  # nothing would reach the collector
+                    continue
                 if hz > 0:
                     self._sample_all(now)
                 if now >= next_counter:
@@ -572,6 +615,8 @@ def _after_fork_in_child():
     _agent = None
     try:
         parent.forget_inherited()
+        if parent.torch_profiler:
+            parent.torch_profiler.forget_after_fork()
         child = Agent(parent.config, name_pending=0.5)
         _agent = child
         child.start_threads()
@@ -627,7 +672,10 @@ def stats():
         "connected": agent.connected,
         "queued": len(agent.queue),
         "sent_events": agent.sent_events,
+        "reconnects": agent.reconnects,
         "dropped": dict(agent.drops),
         "steps": agent.steps.count,
         "agent_cpu_s": round(sum(agent.cpu_s.values()), 6),
+        "torch_profiler": ({"chunks": agent.torch_profiler.chunks, "events": agent.torch_profiler.events}
+                           if agent.torch_profiler else None),
     }

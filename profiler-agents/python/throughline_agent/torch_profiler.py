@@ -1,8 +1,213 @@
-"""--torch-profiler (THROUGHLINE_TORCH_PROFILER=1): streaming torch.profiler activities.
+"""--torch-profiler (THROUGHLINE_TORCH_PROFILER=1): torch.profiler activities streamed into the capture.
 
-Not implemented yet: ``start`` raises, and the agent prints one warning and records without it.
+The profiler runs in chunks. A chunk starts on the training thread and ends at a step mark once
+``CHUNK_S`` has passed (or at exit); its events go into the agent's queue as ordinary slices, on the
+agent's clock, so they land in the same capture as steps, data waits and samples:
+
+* CPU ops (``aten::*``, ``record_function`` ranges) -> ``cpu_op`` on the training thread's track
+  (other torch threads get tracks named "torch thread N");
+* CUDA runtime calls (``cuda*``) -> ``cuda_api``; kernels, memcpy and memset (CUDA activities) ->
+  ``kernel`` / ``memcpy`` / ``memset`` with ``device`` and ``stream`` args, keeping the CUPTI
+  correlation id, so the collector puts them on GPU stream tracks.
+
+It drives the profiler through the same calls ``torch.autograd.profiler.profile`` makes
+(``_prepare_profiler`` / ``_enable_profiler`` / ``_disable_profiler``) but skips its Python-side
+parsing: a chunk of ~1,000 events costs ~3 ms to collect. Torch's profiler state is per thread, so
+every chunk starts and ends on the thread that started the first one.
+
+When the user's own code starts a profiler (``torch.profiler.profile``, ``record_function`` ranges
+are fine), ours ends its chunk first and resumes at a later step mark once theirs is off: the two
+never fight over the one profiler slot, and their code never sees an error from us.
+
+Kineto's timestamps are Unix-epoch microseconds (or nanoseconds in newer releases); they are
+mapped onto CLOCK_MONOTONIC with one offset taken when the stream starts.
 """
+
+import threading
+import time
+
+from . import wire
+
+CHUNK_S = 1.0
+MARKER = "throughline::thread_marker"
+_OTHER_THREAD_BASE = 0x7EED_0000_0000  # synthetic tids for torch threads we cannot map to a native tid
 
 
 def start(agent):
-    raise NotImplementedError("--torch-profiler is not implemented in this version of the agent")
+    """Starts streaming on the calling thread; returns the stream (its ``stop`` ends it)."""
+    stream = TorchProfilerStream(agent)
+    stream.begin()
+    return stream
+
+
+class TorchProfilerStream:
+    def __init__(self, agent):
+        import torch
+        from torch.autograd import profiler as autograd_profiler
+        self.torch = torch
+        self.agent = agent
+        use_cuda = bool(torch.cuda.is_available())
+        template = autograd_profiler.profile(use_cuda=use_cuda, use_kineto=True)
+        self.config = template.config()
+        self.activities = template.kineto_activities
+        self.thread = threading.get_ident()
+        self.native_tid = threading.get_native_id()
+        self.lock = threading.RLock()
+        self.running = False      # a chunk of ours is being recorded
+        self.paused = False       # the user's own profiler holds the slot
+        self.stopped = False
+        self.chunk_started = 0.0
+        self.chunks = 0
+        self.events = 0
+        # wall (epoch ns) -> monotonic ns
+        self.wall_minus_mono = time.time_ns() - time.monotonic_ns()
+        self._patch_user_profiler(autograd_profiler)
+        torch.autograd._prepare_profiler(self.config, self.activities)
+
+    # ------------------------------------------------------------------ chunks
+
+    def begin(self):
+        with self.lock:
+            if self.running or self.stopped or self.torch.autograd._profiler_enabled():
+                return
+            self.torch.autograd._enable_profiler(self.config, self.activities)
+            self.running = True
+            self.paused = False
+            self.chunk_started = time.monotonic()
+            # one cheap range whose torch thread id tells which id is this (native) thread
+            with self.torch.autograd.profiler.record_function(MARKER):
+                pass
+
+    def end(self):
+        """Ends the running chunk and queues its events."""
+        with self.lock:
+            if not self.running:
+                return
+            self.running = False
+            result = self.torch.autograd._disable_profiler()
+            self.chunks += 1
+        self._emit(result.events())
+
+    def on_step(self):
+        """At a step mark: rotate the chunk when it is old enough; resume after a user profiler."""
+        if threading.get_ident() != self.thread or self.stopped:
+            return
+        if self.running:
+            if time.monotonic() - self.chunk_started >= CHUNK_S:
+                self.end()
+                self.begin()
+        elif self.paused and not self.torch.autograd._profiler_enabled():
+            self.begin()
+
+    def stop(self):
+        if threading.get_ident() != self.thread:
+            self.stopped = True  # the profiler can only be switched off from its own thread
+            return
+        self.end()
+        self.stopped = True
+
+    def forget_after_fork(self):
+        """In a forked child (a DataLoader worker): the inherited profiler state records nothing for us."""
+        self.stopped = True
+        try:
+            if self.running and self.torch.autograd._profiler_enabled():
+                self.torch.autograd._disable_profiler()
+        except Exception:
+            pass
+        self.running = False
+
+    # ------------------------------------------------------------------ the user's own profiler
+
+    def _patch_user_profiler(self, autograd_profiler):
+        """Whoever else enables the profiler on our thread first ends our chunk (their code must not fail)."""
+        stream = self
+        for name in ("_prepare_profiler", "_enable_profiler"):
+            original = getattr(autograd_profiler, name, None)
+            if original is None or getattr(original, "_throughline", False):
+                continue
+
+            def wrapper(*args, _original=original, **kwargs):
+                if stream.running and threading.get_ident() == stream.thread:
+                    try:
+                        stream.end()
+                        stream.paused = True
+                    except Exception:
+                        pass
+                return _original(*args, **kwargs)
+
+            wrapper._throughline = True
+            setattr(autograd_profiler, name, wrapper)
+
+    # ------------------------------------------------------------------ events -> slices
+
+    def _emit(self, events):
+        agent = self.agent
+        offset = self.wall_minus_mono
+        marker_tid = None
+        for e in events:
+            if e.name() == MARKER:
+                marker_tid = e.start_thread_id()
+                break
+        cuda_device = _device_type(self.torch, "CUDA")
+        n = 0
+        for e in events:
+            name = e.name()
+            if name == MARKER or name.startswith("ProfilerStep#"):
+                continue
+            start_ns = _start_ns(e) - offset
+            dur_ns = _duration_ns(e)
+            correlation = _int(e.correlation_id(), -1)
+            if cuda_device is not None and e.device_type() == cuda_device:
+                if name.startswith("Memcpy"):
+                    category = wire.MEMCPY
+                elif name.startswith("Memset"):
+                    category = wire.MEMSET
+                else:
+                    category = wire.KERNEL
+                args = (("device", _int(e.device_index(), 0)), ("stream", _int(e.device_resource_id(), 0)))
+                agent.slice(category, name, start_ns, dur_ns, args, tid=self.native_tid,
+                            correlation=correlation if correlation > 0 else -1)
+            else:
+                torch_tid = e.start_thread_id()
+                if torch_tid == marker_tid:
+                    tid = self.native_tid
+                else:
+                    tid = _OTHER_THREAD_BASE + int(torch_tid)
+                    if tid not in agent.thread_names:
+                        agent.thread_names[tid] = "torch thread %d" % torch_tid
+                category = wire.CUDA_API if name.startswith("cuda") else wire.CPU_OP
+                agent.slice(category, name, start_ns, dur_ns, None, tid=tid,
+                            correlation=correlation if category == wire.CUDA_API and correlation > 0 else -1)
+            n += 1
+        self.events += n
+
+
+def _device_type(torch, name):
+    try:
+        return getattr(torch._C._autograd.DeviceType, name)
+    except AttributeError:
+        try:
+            return getattr(torch.autograd.DeviceType, name)
+        except AttributeError:
+            return None
+
+
+def _start_ns(e):
+    start_ns = getattr(e, "start_ns", None)
+    if start_ns is not None:
+        return int(start_ns())
+    return int(e.start_us()) * 1000
+
+
+def _duration_ns(e):
+    duration_ns = getattr(e, "duration_ns", None)
+    if duration_ns is not None:
+        return max(0, int(duration_ns()))
+    return max(0, int(e.duration_us()) * 1000)
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
