@@ -39,29 +39,62 @@ final class CaptureIngest {
         this.drops = drops;
     }
 
-    /** One connection's state; created by {@link #open}, owned by the writer thread. */
-    static final class Connection {
-        final Handshake handshake;
+    /**
+     * One agent process: its rows in the capture. An agent that reconnects (after a cut) under the same pid gets the
+     * same process, threads and tracks, and its cumulative loss counts continue where they left off.
+     */
+    static final class AgentProcess {
         final int processId;
-        final Map<Integer, String> texts = new HashMap<>();
-        final Map<Integer, Integer> writerIds = new HashMap<>();
         final Map<Long, Integer> threadTracks = new HashMap<>();
         final Map<Long, Integer> threads = new HashMap<>();
-        final Map<Integer, Integer> counterTracks = new HashMap<>();
+        final Map<String, Integer> counterTracks = new HashMap<>();
         final Map<Long, Integer> streamTracks = new HashMap<>(); // device << 32 | stream
-        final Map<Integer, Long> lastLoss = new HashMap<>();
-        boolean bye;
+        final Map<String, Long> lastLoss = new HashMap<>();
 
-        Connection(Handshake handshake, int processId) {
-            this.handshake = handshake;
+        AgentProcess(int processId) {
             this.processId = processId;
         }
     }
 
+    /** One connection's state; created by {@link #open}, owned by the writer thread. */
+    static final class Connection {
+        final Handshake handshake;
+        final AgentProcess process;
+        final int processId;
+        final Map<Integer, String> texts = new HashMap<>();
+        final Map<Integer, Integer> writerIds = new HashMap<>();
+        final Map<Long, Integer> threadTracks;
+        final Map<Long, Integer> threads;
+        final Map<Long, Integer> streamTracks;
+        final Map<Integer, Integer> counterTracks = new HashMap<>(); // this connection's name id -> track
+        boolean bye;
+
+        Connection(Handshake handshake, AgentProcess process) {
+            this.handshake = handshake;
+            this.process = process;
+            this.processId = process.processId;
+            this.threadTracks = process.threadTracks;
+            this.threads = process.threads;
+            this.streamTracks = process.streamTracks;
+        }
+    }
+
+    private final Map<String, AgentProcess> processes = new HashMap<>();
+
     Connection open(Handshake h) {
-        int processId = writer.process(h.pid(), h.name());
-        writer.processDetails(processId, host, h.kind(), h.cmdline(), null);
-        return new Connection(h, processId);
+        AgentProcess process = processes.get(processKey(h));
+        if (process == null) {
+            int processId = writer.process(h.pid(), h.name());
+            writer.processDetails(processId, host, h.kind(), h.cmdline(), null);
+            process = new AgentProcess(processId);
+            processes.put(processKey(h), process);
+        }
+        return new Connection(h, process);
+    }
+
+    /** Agents are told apart by kind and pid (a forked worker has its own pid, a reconnecting agent the same). */
+    static String processKey(Handshake h) {
+        return h.kind() + ":" + h.pid();
     }
 
     void accept(Connection c, Frame frame) {
@@ -208,7 +241,11 @@ final class CaptureIngest {
             if (name == null) {
                 return;
             }
-            track = writer.track(TrackKind.COUNTER, c.processId, null, null, null, name);
+            track = c.process.counterTracks.get(name);
+            if (track == null) {
+                track = writer.track(TrackKind.COUNTER, c.processId, null, null, null, name);
+                c.process.counterTracks.put(name, track);
+            }
             c.counterTracks.put(f.nameId(), track);
         }
         writer.counter(track, f.tsNs(), f.value());
@@ -219,10 +256,11 @@ final class CaptureIngest {
         if (kind == null) {
             return;
         }
-        long last = c.lastLoss.getOrDefault(f.kindId(), 0L);
+        // counts are cumulative per agent process, also across its reconnects
+        long last = c.process.lastLoss.getOrDefault(kind, 0L);
         long delta = f.count() - last;
         if (delta > 0) {
-            c.lastLoss.put(f.kindId(), f.count());
+            c.process.lastLoss.put(kind, f.count());
             writer.loss("agent " + c.handshake.kind(), kind, delta, null);
             drops.addAndGet(delta);
         }

@@ -56,7 +56,7 @@ public final class Collector implements AutoCloseable {
     private final Thread writerThread;
     private final Set<AgentReader> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connectionNumber = new AtomicInteger();
-    private final AtomicLong processes = new AtomicLong();
+    private final Set<String> processes = ConcurrentHashMap.newKeySet(); // kind:pid, a reconnect is no new one
     private final AtomicLong refusedCount = new AtomicLong();
     private final AtomicLong steps = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
@@ -64,6 +64,8 @@ public final class Collector implements AutoCloseable {
     private final LossTally refusals = new LossTally();
     private final LossTally collectorLoss = new LossTally();
     private volatile boolean stopping;
+    private volatile boolean stalled; // fault injection: readers stop reading (see stallReading)
+    private final Object stallLock = new Object();
     private volatile Throwable writeFailure;
     private boolean closed;
 
@@ -128,7 +130,7 @@ public final class Collector implements AutoCloseable {
     }
 
     public CollectorStats stats() {
-        return new CollectorStats(processes.get(), refusedCount.get(), steps.get(), events.get(),
+        return new CollectorStats(processes.size(), refusedCount.get(), steps.get(), events.get(),
                 drops.get() + collectorLoss.total());
     }
 
@@ -229,12 +231,18 @@ public final class Collector implements AutoCloseable {
         }
 
         private void frames(Handshake h) {
-            processes.incrementAndGet();
+            processes.add(CaptureIngest.processKey(h));
             put(new Envelope(this, h, null, false));
             try {
                 FrameReader reader = new FrameReader(new BufferedInputStream(socket.getInputStream(), 1 << 16),
                         options.maxFrameLength(), h.encode().length);
-                for (Frame f; (f = reader.next()) != null; ) {
+                for (Frame f; ; ) {
+                    if (stalled) {
+                        awaitNotStalled();
+                    }
+                    if ((f = reader.next()) == null) {
+                        break;
+                    }
                     switch (f.type()) {
                         case Frame.SLICE, Frame.COUNTER, Frame.SAMPLE -> {
                             if (!queue.offer(new Envelope(this, null, f, false))) {
@@ -261,6 +269,40 @@ public final class Collector implements AutoCloseable {
                 collectorLoss.add("collector", "connection error", 1, who(h) + ": " + e);
             } finally {
                 put(new Envelope(this, null, null, true));
+            }
+        }
+    }
+
+    // ---- fault injection (tests: a collector that stalls, then cuts, while the agent runs on) ----
+
+    /**
+     * While {@code true}, every connection stops reading between frames: the kernel's buffers fill and the agents'
+     * sends block, as with a collector that cannot keep up. Tests use it to check the agents' promise (drop and
+     * count, never block the program).
+     */
+    void stallReading(boolean stall) {
+        synchronized (stallLock) {
+            stalled = stall;
+            stallLock.notifyAll();
+        }
+    }
+
+    /** Closes every open agent connection (the server keeps listening: agents may reconnect). */
+    void cutConnections() {
+        for (AgentReader r : List.copyOf(open)) {
+            closeQuietly(r.socket);
+        }
+    }
+
+    private void awaitNotStalled() {
+        synchronized (stallLock) {
+            while (stalled && !stopping) {
+                try {
+                    stallLock.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }

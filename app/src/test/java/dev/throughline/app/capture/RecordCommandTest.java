@@ -113,6 +113,26 @@ class RecordCommandTest {
         }
     }
 
+    @Test
+    void aPythonScriptThatRaisesPassesItsExitCodeAndTheCaptureStillCloses() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is missing");
+        Path out = dir.resolve("raises.tlcap");
+        String script = String.join("\n",
+                "import time",
+                "import throughline_agent as tl",
+                "for i in range(3):",
+                "    time.sleep(0.02)",
+                "    tl.step()",
+                "raise RuntimeError('the training script failed')",
+                "");
+        Run r = record("-o", out.toString(), "--sample-hz", "0", "--", PYTHON, "-c", script);
+        assertEquals(1, r.code(), "Python's exit code for an uncaught exception: " + r.err());
+        try (CaptureReader c = CaptureReader.open(out)) {
+            assertTrue(c.cleanlyClosed());
+            assertEquals(2L, c.categoryCounts().get(Category.STEP), "the steps before the failure are kept");
+        }
+    }
+
     /** End to end with the real Python agent (its bootstrap sitecustomize.py) in a real /usr/bin/python3 child. */
     @Test
     void aPythonScriptsStepsLandInTheCapture() throws Exception {
