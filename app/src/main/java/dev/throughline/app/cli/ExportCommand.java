@@ -2,6 +2,7 @@ package dev.throughline.app.cli;
 
 import dev.throughline.storage.CaptureReader;
 import dev.throughline.storage.exporter.chrome.ChromeTraceExporter;
+import dev.throughline.storage.exporter.collapsed.CollapsedStacksExporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -13,18 +14,19 @@ import java.util.concurrent.Callable;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Export a capture to another format.",
             "chrome-trace: Trace Event Format JSON that Perfetto and chrome://tracing load (Kineto category names kept);",
-            "an output name ending in .gz is gzip-compressed."})
+            "collapsed: the CPU samples as collapsed stacks (root;...;leaf count), for flamegraph.pl or speedscope.",
+            "An output name ending in .gz is gzip-compressed; a failed export leaves nothing behind."})
 final class ExportCommand implements Callable<Integer> {
-    enum Format { chrome_trace }
+    enum Format { chrome_trace, collapsed }
 
     @Parameters(index = "0", paramLabel = "CAPTURE")
     Path capture;
 
     @Option(names = "--format", required = true, paramLabel = "FORMAT", converter = FormatConverter.class,
-            description = "output format: chrome-trace")
+            description = "output format: chrome-trace or collapsed")
     Format format;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.json")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT")
     Path output;
 
     @Option(names = "--force", description = "overwrite an existing output file")
@@ -42,7 +44,17 @@ final class ExportCommand implements Callable<Integer> {
             for (String w : reader.warnings()) {
                 spec.commandLine().getErr().println("warning: " + w);
             }
-            new ChromeTraceExporter().export(reader, output, force); // temp file + move: nothing half-written
+            // temp file + move: nothing half-written
+            switch (format) {
+                case chrome_trace -> new ChromeTraceExporter().export(reader, output, force);
+                case collapsed -> {
+                    CollapsedStacksExporter.Result r = new CollapsedStacksExporter().export(reader, output, force);
+                    if (r.samples() == 0) {
+                        spec.commandLine().getErr().println("warning: " + capture + " has no CPU samples: "
+                                + output + " is empty (record with --sample-hz above 0)");
+                    }
+                }
+            }
         }
         spec.commandLine().getOut().println(output);
         return 0;
@@ -51,10 +63,15 @@ final class ExportCommand implements Callable<Integer> {
     static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
         @Override
         public Format convert(String value) {
-            if (value.equals("chrome-trace")) {
-                return Format.chrome_trace;
+            switch (value) {
+                case "chrome-trace":
+                    return Format.chrome_trace;
+                case "collapsed":
+                    return Format.collapsed;
+                default:
+                    throw new picocli.CommandLine.TypeConversionException(
+                            "unknown format '" + value + "' (expected: chrome-trace or collapsed)");
             }
-            throw new picocli.CommandLine.TypeConversionException("unknown format '" + value + "' (expected: chrome-trace)");
         }
     }
 }

@@ -133,6 +133,50 @@ class RecordCommandTest {
         }
     }
 
+    @Test
+    void aRecordingsSamplesExportAsCollapsedStacks() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is missing");
+        Path out = dir.resolve("samples.tlcap");
+        String script = String.join("\n",
+                "import time",
+                "def busy_function(seconds):",
+                "    end = time.monotonic() + seconds",
+                "    while time.monotonic() < end:",
+                "        pass",
+                "def idle_function(seconds):",
+                "    time.sleep(seconds)",
+                "busy_function(0.6)",
+                "idle_function(0.2)",
+                "");
+        Run r = record("-o", out.toString(), "--sample-hz", "200", "--", PYTHON, "-c", script);
+        assertEquals(0, r.code(), r.err());
+        Path collapsed = dir.resolve("samples.collapsed");
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = ThroughlineCommand.run(new PrintWriter(o), new PrintWriter(e),
+                "export", out.toString(), "--format", "collapsed", "-o", collapsed.toString());
+        assertEquals(0, code, e.toString());
+        long total = 0;
+        long busy = 0;
+        long idle = 0;
+        for (String line : Files.readAllLines(collapsed)) {
+            int space = line.lastIndexOf(' ');
+            long weight = Long.parseLong(line.substring(space + 1));
+            String stack = line.substring(0, space);
+            total += weight;
+            // root first: the script's module, then the function (other stacks: the agent starting up)
+            if (stack.equals("<module> (<string>);busy_function (<string>)")) {
+                busy += weight;
+            } else if (stack.equals("<module> (<string>);idle_function (<string>)")) {
+                idle += weight;
+            }
+        }
+        // a 200 Hz sampler that wakes on time sees the 0.6 s busy loop about three times as often as the 0.2 s sleep
+        assertTrue(busy > 40, "busy samples: " + busy + " of " + total);
+        assertTrue(idle > 10, "idle samples: " + idle + " of " + total);
+        assertTrue(busy > idle, busy + " vs " + idle);
+    }
+
     /** End to end with the real Python agent (its bootstrap sitecustomize.py) in a real /usr/bin/python3 child. */
     @Test
     void aPythonScriptsStepsLandInTheCapture() throws Exception {

@@ -1,5 +1,7 @@
 package dev.throughline.storage.exporter.chrome;
 
+import dev.throughline.storage.exporter.AtomicOutput;
+
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -17,9 +19,7 @@ import dev.throughline.storage.importer.chrome.TraceTime;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes a capture as Chrome Trace Event Format JSON (object form: {@code traceEvents},
@@ -59,31 +58,7 @@ public final class ChromeTraceExporter {
      * leaves nothing behind; gzip-compressed when the name ends with {@code .gz}.
      */
     public ExportResult export(CaptureReader reader, Path target, boolean overwrite) throws IOException {
-        Path abs = target.toAbsolutePath();
-        if (!overwrite && Files.exists(abs)) {
-            throw new IOException(target + " already exists (use --force to overwrite)");
-        }
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".partial");
-        try {
-            ExportResult result;
-            try (OutputStream file = Files.newOutputStream(temp)) {
-                boolean gzip = abs.getFileName().toString().endsWith(".gz");
-                OutputStream out = gzip ? new GZIPOutputStream(file, 1 << 16) : file;
-                result = writeTo(reader, out);
-                out.close();
-            }
-            if (overwrite) {
-                Files.move(temp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } else {
-                Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE);
-            }
-            return result;
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
+        return AtomicOutput.write(target, overwrite, out -> writeTo(reader, out));
     }
 
     /** Writes the JSON to {@code out} (not closed; flushed). */
