@@ -1,6 +1,7 @@
 package dev.throughline.storage;
 
 import dev.throughline.storage.model.DurationBucket;
+import dev.throughline.storage.model.GpuIdleRow;
 import dev.throughline.storage.model.GpuRow;
 import dev.throughline.storage.model.LatencyRow;
 import dev.throughline.storage.model.LossRow;
@@ -257,6 +258,39 @@ public final class CaptureReader implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * HTA's idle time breakdown per GPU stream, by device then stream. Captures written before the table existed
+     * have none: an empty list.
+     */
+    public List<GpuIdleRow> gpuIdle() throws SQLException {
+        List<GpuIdleRow> out = new ArrayList<>();
+        if (!hasTable("summary_gpu_idle")) {
+            return out;
+        }
+        try (PreparedStatement ps = db.prepareStatement("SELECT t.device, t.stream,"
+                + " SUM(CASE WHEN i.cause = 'host_wait' THEN i.idle_ns END), SUM(CASE WHEN i.cause = 'kernel_wait' THEN i.idle_ns END),"
+                + " SUM(CASE WHEN i.cause = 'other' THEN i.idle_ns END), SUM(CASE WHEN i.cause = 'host_wait' THEN i.intervals END),"
+                + " SUM(CASE WHEN i.cause = 'kernel_wait' THEN i.intervals END), SUM(CASE WHEN i.cause = 'other' THEN i.intervals END)"
+                + " FROM summary_gpu_idle i JOIN track t ON t.id = i.track_id"
+                + " GROUP BY i.track_id ORDER BY t.device, t.stream");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new GpuIdleRow(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        rs.getInt(6), rs.getInt(7), rs.getInt(8)));
+            }
+        }
+        return out;
+    }
+
+    private boolean hasTable(String name) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Durations of one GPU category in log2 buckets, shortest first (summary_duration). */

@@ -65,6 +65,10 @@ CREATE TABLE summary_gpu (
   device INTEGER NOT NULL, method TEXT NOT NULL, window_start_ns INTEGER NOT NULL, window_end_ns INTEGER NOT NULL,
   busy_ns INTEGER NOT NULL, idle_ns INTEGER NOT NULL, compute_ns INTEGER NOT NULL, non_compute_ns INTEGER NOT NULL,
   exposed_comm_ns INTEGER NOT NULL, exposed_memcpy_ns INTEGER NOT NULL, PRIMARY KEY (device, method));
+-- HTA idle time breakdown per GPU stream track: cause host_wait | kernel_wait | other.
+CREATE TABLE summary_gpu_idle (
+  track_id INTEGER NOT NULL, cause TEXT NOT NULL, idle_ns INTEGER NOT NULL, intervals INTEGER NOT NULL,
+  PRIMARY KEY (track_id, cause));
 -- GPU activity durations per category in log2 buckets: upper_ns 2^k holds (2^(k-1), 2^k] (launch-bound rule).
 CREATE TABLE summary_duration (
   category INTEGER NOT NULL, upper_ns INTEGER NOT NULL, count INTEGER NOT NULL, total_ns INTEGER NOT NULL,

@@ -3,6 +3,7 @@ package dev.throughline.app.analysis;
 import dev.throughline.storage.CaptureReader;
 import dev.throughline.storage.Category;
 import dev.throughline.storage.model.DurationBucket;
+import dev.throughline.storage.model.GpuIdleRow;
 import dev.throughline.storage.model.GpuRow;
 import dev.throughline.storage.model.LatencyRow;
 import dev.throughline.storage.model.LossRow;
@@ -22,7 +23,8 @@ public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Categor
                               List<NameTotal> topKernels, List<NameTotal> topCpuOps, List<StepRow> steps,
                               StepStats stepStats, List<GpuRow> gpus, List<GpuRow> gpusStepsWindow,
                               List<LatencyRow> latencies, List<LossRow> loss, List<DurationBucket> kernelDurations,
-                              List<NameTotal> cudaApiCalls, List<NameTotal> memcpys, int dataLoaderWorkers) {
+                              List<NameTotal> cudaApiCalls, List<NameTotal> memcpys, int dataLoaderWorkers,
+                              List<GpuIdleRow> gpuIdle) {
     public static final int TOP = 10;
     /** Enough for every distinct launch/sync/copy name a real trace has; rules match on names. */
     private static final int ALL_NAMES = 10_000;
@@ -38,12 +40,29 @@ public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Categor
                 reader.loss(), reader.durationHistogram(Category.KERNEL), reader.topNames(Category.CUDA_API, ALL_NAMES),
                 reader.topNames(Category.MEMCPY, ALL_NAMES),
                 (int) reader.processes().stream().filter(p -> p.name() != null
-                        && p.name().startsWith("DataLoader worker")).count());
+                        && p.name().startsWith("DataLoader worker")).count(),
+                reader.gpuIdle());
     }
 
     /** Total step time (the sum of all steps), or 0 without steps. */
     public long totalStepNs() {
         return steps.stream().mapToLong(StepRow::durNs).sum();
+    }
+
+    /** HTA's idle breakdown summed over one device's streams, or null when the capture has none for it. */
+    public GpuIdleRow gpuIdleOf(int device) {
+        GpuIdleRow sum = null;
+        for (GpuIdleRow r : gpuIdle) {
+            if (r.device() != device) {
+                continue;
+            }
+            sum = sum == null ? new GpuIdleRow(device, -1, r.hostWaitNs(), r.kernelWaitNs(), r.otherNs(),
+                    r.hostWaitGaps(), r.kernelWaitGaps(), r.otherGaps())
+                    : new GpuIdleRow(device, -1, sum.hostWaitNs() + r.hostWaitNs(), sum.kernelWaitNs() + r.kernelWaitNs(),
+                    sum.otherNs() + r.otherNs(), sum.hostWaitGaps() + r.hostWaitGaps(),
+                    sum.kernelWaitGaps() + r.kernelWaitGaps(), sum.otherGaps() + r.otherGaps());
+        }
+        return sum;
     }
 
     public long lostEvents() {

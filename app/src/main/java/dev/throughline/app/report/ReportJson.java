@@ -6,6 +6,7 @@ import dev.throughline.app.analysis.CaptureOverview;
 import dev.throughline.app.analysis.Finding;
 import dev.throughline.app.analysis.StepStats;
 import dev.throughline.storage.Category;
+import dev.throughline.storage.model.GpuIdleRow;
 import dev.throughline.storage.model.GpuRow;
 import dev.throughline.storage.model.LatencyRow;
 import dev.throughline.storage.model.LossRow;
@@ -140,6 +141,19 @@ public final class ReportJson {
                 g.writeEndObject();
             } else {
                 g.writeNullField("steps_window");
+            }
+            GpuIdleRow c = o.gpuIdleOf(t.device());
+            if (c != null) {
+                g.writeObjectFieldStart("idle_breakdown");
+                g.writeNumberField("host_wait_ns", c.hostWaitNs());
+                g.writeNumberField("kernel_wait_ns", c.kernelWaitNs());
+                g.writeNumberField("other_ns", c.otherNs());
+                g.writeNumberField("host_wait_gaps", c.hostWaitGaps());
+                g.writeNumberField("kernel_wait_gaps", c.kernelWaitGaps());
+                g.writeNumberField("other_gaps", c.otherGaps());
+                g.writeEndObject();
+            } else {
+                g.writeNullField("idle_breakdown");
             }
             g.writeEndObject();
         }

@@ -4,6 +4,7 @@ import dev.throughline.app.analysis.CaptureOverview;
 import dev.throughline.app.analysis.Finding;
 import dev.throughline.app.analysis.StepStats;
 import dev.throughline.storage.Category;
+import dev.throughline.storage.model.GpuIdleRow;
 import dev.throughline.storage.model.GpuRow;
 import dev.throughline.storage.model.LatencyRow;
 import dev.throughline.storage.model.LossRow;
@@ -84,6 +85,14 @@ public final class ReportText {
                 out.printf("  GPU %d  steps window %s: compute %s · non-compute %s · idle %s%n", g.device(),
                         Units.duration(g.totalNs()), Units.duration(g.computeNs()), Units.duration(g.nonComputeNs()),
                         Units.duration(g.idleNs()));
+            }
+            for (GpuRow g : o.gpus()) {
+                GpuIdleRow c = o.gpuIdleOf(g.device());
+                if (c != null) {
+                    out.printf("  GPU %d  gaps between events (HTA, per stream): host wait %s (%d) · kernel-to-kernel %s (%d)"
+                                    + " · other %s (%d)%n", g.device(), Units.duration(c.hostWaitNs()), c.hostWaitGaps(),
+                            Units.duration(c.kernelWaitNs()), c.kernelWaitGaps(), Units.duration(c.otherNs()), c.otherGaps());
+                }
             }
             out.println();
         }

@@ -45,6 +45,7 @@ public final class SummaryBuilder {
     private final LongList gpuCorrelation = new LongList();
     /** device << 40 | category id << 32 | name id */
     private final LongList gpuKey = new LongList();
+    private final LongList gpuTrack = new LongList(); // the stream's track: HTA's idle breakdown is per stream
     // launch calls (cuda_api) with a correlation id: runtime or driver
     private final LongList launchCorrelation = new LongList();
     private final LongList launchStart = new LongList();
@@ -91,6 +92,7 @@ public final class SummaryBuilder {
                 gpuCorrelation.add(correlationId);
                 long device = Math.max(0, trackDevice.applyAsInt(trackId));
                 gpuKey.add(device << 40 | (long) category.id << 32 | nameId);
+                gpuTrack.add(trackId);
             }
             case CUDA_API -> {
                 boolean driver = isDriverCall(nameId); // one name lookup per launch call: this is the ingest path
@@ -181,6 +183,7 @@ public final class SummaryBuilder {
         Launches launches = new Launches();
         writeSteps(db, launches);
         writeGpus(db, launches);
+        writeGpuIdle(db, launches);
         writeLatency(db);
         writeDurations(db);
     }
@@ -344,6 +347,39 @@ public final class SummaryBuilder {
             }
             ps.executeBatch();
         }
+    }
+
+    /** HTA's idle time breakdown per GPU stream track (host wait, kernel wait, other). */
+    private void writeGpuIdle(Connection db, Launches launches) throws SQLException {
+        Map<Long, HtaIdleBreakdown> perTrack = new TreeMap<>();
+        for (int i = 0; i < gpuStart.size(); i++) {
+            int launch = launches.find(gpuCorrelation.get(i), false);
+            perTrack.computeIfAbsent(gpuTrack.get(i), t -> new HtaIdleBreakdown()).add(gpuStart.get(i), gpuEnd.get(i),
+                    launch < 0 ? HtaIdleBreakdown.UNMATCHED : launchStart.get(launch));
+        }
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT INTO summary_gpu_idle(track_id, cause, idle_ns, intervals) VALUES (?, ?, ?, ?)")) {
+            for (Map.Entry<Long, HtaIdleBreakdown> e : perTrack.entrySet()) {
+                Optional<HtaIdleBreakdown.Result> r = e.getValue().compute(HtaIdleBreakdown.CONSECUTIVE_KERNEL_DELAY_NS);
+                if (r.isEmpty()) {
+                    continue;
+                }
+                HtaIdleBreakdown.Result b = r.get();
+                idleRow(ps, e.getKey(), "host_wait", b.hostWaitNs(), b.hostWaitIntervals());
+                idleRow(ps, e.getKey(), "kernel_wait", b.kernelWaitNs(), b.kernelWaitIntervals());
+                idleRow(ps, e.getKey(), "other", b.otherNs(), b.otherIntervals());
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void idleRow(PreparedStatement ps, long track, String cause, long idleNs, int intervals)
+            throws SQLException {
+        ps.setLong(1, track);
+        ps.setString(2, cause);
+        ps.setLong(3, idleNs);
+        ps.setInt(4, intervals);
+        ps.addBatch();
     }
 
     private void row(PreparedStatement ps, int device, String method, long ws, long we, long busy, long idle,
