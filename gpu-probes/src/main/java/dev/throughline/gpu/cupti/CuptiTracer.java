@@ -90,6 +90,7 @@ public final class CuptiTracer implements AutoCloseable {
     private final AtomicLong cuptiDropped = new AtomicLong();
     private final AtomicLong noBufferRequests = new AtomicLong();
     private final AtomicLong buffersCompleted = new AtomicLong();
+    private final AtomicLong buffersHandedOut = new AtomicLong();
     private volatile boolean stopping;
 
     // decoder thread only
@@ -202,6 +203,8 @@ public final class CuptiTracer implements AutoCloseable {
                 }
                 if (p == null && t != null) {
                     t.noBufferRequests.incrementAndGet();
+                } else if (p != null) {
+                    t.buffersHandedOut.incrementAndGet();
                 }
                 buffer.put(0, p == null ? new Pointer() : p);
                 size.put(p == null ? 0 : t.buffers.bufferBytes());
@@ -399,6 +402,13 @@ public final class CuptiTracer implements AutoCloseable {
                 cupti.cuptiActivityDisable(kind);
             }
             cupti.cuptiActivityFlushAll(cupti.CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+            cupti.cuptiActivityFlushPeriod(0);
+            // a forced flush hands every buffer back; should CUPTI deliver some on its own thread after
+            // returning, wait for them (bounded) so the sink sees everything before close returns
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (buffersCompleted.get() < buffersHandedOut.get() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             clockAtStop = measureClock();
         } catch (Throwable ignored) {
             // stopping a probe never fails its host
