@@ -146,6 +146,7 @@ public final class CuptiTracer implements AutoCloseable {
             registerCallbacks();
             List<Integer> enabled = new ArrayList<>();
             StringBuilder refused = new StringBuilder();
+            java.util.Set<String> reasons = new java.util.LinkedHashSet<>();
             CuptiTracer tracer = new CuptiTracer(sink, layout, buffers, clock, enabled);
             current = tracer;
             for (int i = 0; i < KINDS.length; i++) {
@@ -153,13 +154,17 @@ public final class CuptiTracer implements AutoCloseable {
                 if (rc == cupti.CUPTI_SUCCESS) {
                     enabled.add(KINDS[i]);
                 } else {
-                    refused.append(refused.length() == 0 ? "" : ", ").append(KIND_NAMES[i]).append(": ").append(error(rc));
+                    String why = error(rc);
+                    reasons.add(why);
+                    refused.append(refused.length() == 0 ? "" : ", ").append(KIND_NAMES[i]).append(": ").append(why);
                 }
             }
             if (enabled.isEmpty()) {
                 current = null;
                 buffers.close();
-                return new Started(ProbeStatus.unavailable("CUPTI refused every activity kind (" + refused + ")"), null);
+                // one reason for all (the usual case: no usable driver) is said once
+                String why = reasons.size() == 1 ? ": " + reasons.iterator().next() : " (" + refused + ")";
+                return new Started(ProbeStatus.unavailable("CUPTI refused every activity kind" + why), null);
             }
             if (options.flushPeriodMs > 0) {
                 cupti.cuptiActivityFlushPeriod(options.flushPeriodMs);
