@@ -196,9 +196,13 @@ public final class GpuCheck {
         double err = t.kernelTimeError(eventMs);
         table.row("CUPTI kernel time vs CUDA events", Math.abs(err) <= 0.02 ? PASS : FAIL,
                 String.format("%.3f ms vs %.3f ms (%+.2f %%)", t.kernelNs / 1e6, eventMs, err * 100), "within 2 %");
+        boolean copiesExact = t.pinnedHtoD == 2 * iterations && t.pageableHtoD == iterations
+                && t.pinnedDtoH == iterations;
+        // more pageable records than calls would mean CUPTI reports the driver's staging chunks: say so, no FAIL
+        boolean pageableSplit = t.pinnedHtoD == 2 * iterations && t.pinnedDtoH == iterations
+                && t.pageableHtoD > iterations && t.pageableHtoD % iterations == 0;
         table.row("CUPTI copies (pinned HtoD, pageable HtoD, pinned DtoH)",
-                t.pinnedHtoD == 2 * iterations && t.pageableHtoD == iterations && t.pinnedDtoH == iterations
-                        ? PASS : FAIL,
+                copiesExact ? PASS : pageableSplit ? WARN : FAIL,
                 t.pinnedHtoD + ", " + t.pageableHtoD + ", " + t.pinnedDtoH,
                 (2 * iterations) + ", " + iterations + ", " + iterations);
         long lost = 0;
