@@ -68,7 +68,14 @@ public final class GpuCheck {
                     return 64;
             }
         }
-        Method entry = Class.forName(workload).getMethod("run", String[].class, PrintStream.class, PrintStream.class);
+        Method entry;
+        try {
+            entry = Class.forName(workload).getMethod("run", String[].class, PrintStream.class, PrintStream.class);
+        } catch (ReflectiveOperationException e) {
+            out.println("GpuCheck: no workload " + workload + " with static int run(String[], PrintStream, PrintStream)"
+                    + " on the class path (" + e + ")");
+            return 64;
+        }
         CheckTable table = new CheckTable();
         long pid = ProcessHandle.current().pid();
 
