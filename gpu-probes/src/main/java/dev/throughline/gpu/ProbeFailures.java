@@ -1,11 +1,31 @@
 package dev.throughline.gpu;
 
 /** Turns what a failed native load threw into one line a user can act on. */
-final class ProbeFailures {
+public final class ProbeFailures {
     private ProbeFailures() {
     }
 
-    static String reason(Throwable t) {
+    /**
+     * The first reason the CUDA bindings failed to load in this JVM. A class whose static initializer
+     * failed answers later uses only with "NoClassDefFoundError: Could not initialize class …", so the
+     * second probe to try (CUPTI after NVML) repeats the first probe's reason instead.
+     */
+    private static volatile String firstLoadFailure;
+
+    public static String reason(Throwable t) {
+        String reason = describe(t);
+        String text = String.valueOf(t.getMessage());
+        if (t instanceof NoClassDefFoundError && text.startsWith("Could not initialize class org.bytedeco.")) {
+            String first = firstLoadFailure;
+            return first != null ? first : "the CUDA bindings failed to load earlier in this JVM";
+        }
+        if (t instanceof LinkageError && firstLoadFailure == null) {
+            firstLoadFailure = reason;
+        }
+        return reason;
+    }
+
+    private static String describe(Throwable t) {
         StringBuilder all = new StringBuilder();
         for (Throwable c = t; c != null; c = c.getCause()) {
             all.append(' ').append(c.getMessage());

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The GPU probes checked for real, in two steps because the GPU machine has no JDK and no network:
+#
+#   bench/gpu/run-on-gpu.sh build   # here (JDK 17 + Maven): jars + a jlink-ed JRE -> bench/gpu/carry/ (< 64 MiB)
+#   bench/gpu/run-on-gpu.sh run     # there (driver, CUDA 13): the sample alone, then GpuCheck; results table
+#
+# With the device tool: build here, then run(command="bench/gpu/run-on-gpu.sh run", carry=["bench/gpu/carry"]).
+# `run` prints the table and, where $OUT is set, writes it to $OUT/gpu-check.md with the full log beside it.
+# Environment: SIZE, ITERATIONS, BUSY_SECONDS (GpuCheck's flags), DEBUG=1 (JavaCPP's loader log).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+carry="$here/carry"
+
+build() {
+  command -v jlink >/dev/null || { echo "run-on-gpu: jlink missing (a JDK 17 is needed to build)" >&2; exit 1; }
+  (cd "$root" && mvn -q -B -DskipTests package -pl gpu-probes,samples/jvm-gpu -am)
+  rm -rf "$carry"
+  mkdir -p "$carry/lib"
+  cp "$root/gpu-probes/target/throughline-gpu-probes-"*.jar "$carry/lib/gpu-probes.jar"
+  cp "$root/samples/jvm-gpu/target/jvm-gpu.jar" "$carry/"
+  cp "$root/samples/jvm-gpu/target/lib/"*.jar "$carry/lib/"   # jvm-gpu.jar's manifest finds them in lib/
+  local jre; jre="$(mktemp -d)/jre"
+  jlink --add-modules java.base,java.sql,java.logging,java.management,jdk.attach,jdk.jfr,jdk.unsupported,java.naming \
+    --strip-debug --no-header-files --no-man-pages --compress=2 --output "$jre"
+  tar -C "$(dirname "$jre")" -czf "$carry/jre.tar.gz" jre   # gzipped: 23 MB instead of 40 on the wire
+  rm -rf "$(dirname "$jre")"
+  echo "commit $(cd "$root" && git rev-parse --short HEAD) built $(date -u '+%Y-%m-%d %H:%M UTC')" > "$carry/VERSION"
+  du -sh "$carry"
+  local bytes; bytes="$(du -sb "$carry" | cut -f1)"
+  [ "$bytes" -lt $((60 * 1024 * 1024)) ] || { echo "run-on-gpu: carry is $bytes bytes, over the 64 MiB limit" >&2; exit 1; }
+}
+
+# Directories holding each CUDA library the presets link, wherever this machine keeps them: the toolkit,
+# the driver's folder (/usr/local/nvidia in containers), or the pip wheels PyTorch brought (nvidia/*/lib).
+library_path() {
+  local roots=(/usr/local/cuda/lib64 /usr/local/cuda/extras/CUPTI/lib64 /usr/local/cuda/targets/x86_64-linux/lib
+               /usr/local/nvidia/lib64 /usr/local/nvidia/lib /usr/lib/x86_64-linux-gnu /usr/lib64)
+  local py site
+  for py in python3 /opt/torch/.venv/bin/python3; do
+    site="$($py -c 'import site; print(" ".join(site.getsitepackages()))' 2>/dev/null || true)"
+    for s in $site; do [ -d "$s/nvidia" ] && roots+=("$s/nvidia"); done
+  done
+  local dirs=() lib found
+  for lib in libcuda.so.1 libnvidia-ml.so.1 libcudart.so.13 libcupti.so.13 libcublas.so.13 libcublasLt.so.13; do
+    found=""
+    for r in "${roots[@]}"; do
+      [ -d "$r" ] || continue
+      found="$(find -L "$r" -maxdepth 4 -name "$lib" -print -quit 2>/dev/null || true)"
+      [ -n "$found" ] && break
+    done
+    if [ -n "$found" ]; then
+      echo "  $lib: $found" >&2
+      dirs+=("$(dirname "$found")")
+    else
+      echo "  $lib: NOT FOUND" >&2
+    fi
+  done
+  local IFS=:
+  echo "${dirs[*]}"
+}
+
+run() {
+  [ -f "$carry/jre.tar.gz" ] || { echo "run-on-gpu: $carry/jre.tar.gz missing: run 'build' first and carry bench/gpu/carry" >&2; exit 1; }
+  local work=/tmp/throughline-gpu
+  rm -rf "$work" && mkdir -p "$work" && tar -C "$work" -xzf "$carry/jre.tar.gz"
+  local java="$work/jre/bin/java"
+  local log="${OUT:-$work}/gpu-check.log"
+  {
+    echo "== $(cat "$carry/VERSION"); $(date -u '+%Y-%m-%d %H:%M UTC')"
+    nvidia-smi -L 2>&1 || true
+    nvidia-smi --query-gpu=driver_version,name,memory.total --format=csv,noheader 2>&1 || true
+    echo "== libraries"
+    local lp; lp="$(library_path)"
+    export LD_LIBRARY_PATH="$lp${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    local debug=()
+    [ "${DEBUG:-0}" = 1 ] && debug=(-Dorg.bytedeco.javacpp.logger.debug=true)
+    echo "== the sample alone"
+    "$java" "${debug[@]}" -jar "$carry/jvm-gpu.jar" --iterations 5 --size 2048 || echo "(sample exit $?)"
+    echo "== GpuCheck"
+    set +e
+    "$java" "${debug[@]}" -cp "$carry/lib/*:$carry/jvm-gpu.jar" dev.throughline.gpu.check.GpuCheck \
+      --size "${SIZE:-8192}" --iterations "${ITERATIONS:-30}" --busy-seconds "${BUSY_SECONDS:-6}" \
+      --table "${OUT:-$work}/gpu-check.md"
+    local rc=$?
+    set -e
+    echo "== GpuCheck exit $rc (0 all passed, 1 a check failed, 2 no GPU)"
+    return $rc
+  } 2>&1 | tee "$log"
+  return "${PIPESTATUS[0]}"
+}
+
+case "${1:-}" in
+  build) build ;;
+  run) run ;;
+  *) echo "usage: $0 build | run   (build here, run on the GPU machine with bench/gpu/carry carried)" >&2; exit 64 ;;
+esac
