@@ -14,15 +14,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything the report and the rules read, loaded once from a capture's summary tables (never the
- * raw slice table), so it costs the same on a 10-event and a 10M-event capture.
+ * Everything the report and the rules read, loaded once from a capture's summary tables, so it costs the
+ * same on a 10-event and a 10M-event capture; except on captures with requests, where the request tails
+ * need one scan of the slice table ({@link RequestTails}), and the CPU samples grouped by leaf frame.
  */
 public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Category, Long> eventCounts,
                               Map<Category, Long> categoryTotalsNs, long kernelCount, long kernelTotalNs,
                               List<NameTotal> topKernels, List<NameTotal> topCpuOps, List<StepRow> steps,
                               StepStats stepStats, List<GpuRow> gpus, List<GpuRow> gpusStepsWindow,
                               List<LatencyRow> latencies, List<LossRow> loss, List<DurationBucket> kernelDurations,
-                              List<NameTotal> cudaApiCalls, List<NameTotal> memcpys, int dataLoaderWorkers) {
+                              List<NameTotal> cudaApiCalls, List<NameTotal> memcpys, int dataLoaderWorkers,
+                              List<RequestTail> requestTails, CpuSamples cpuSamples) {
     public static final int TOP = 10;
     /** Enough for every distinct launch/sync/copy name a real trace has; rules match on names. */
     private static final int ALL_NAMES = 10_000;
@@ -31,6 +33,8 @@ public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Categor
         Map<Category, Long> counts = reader.categoryCounts();
         Map<Category, Long> totals = reader.categoryTotals();
         List<StepRow> steps = reader.steps();
+        // the one read beyond the summaries: request tails need the slices themselves, so only when there are requests
+        RequestTails tails = counts.getOrDefault(Category.REQUEST, 0L) > 0 ? RequestTails.load(reader) : RequestTails.NONE;
         return new CaptureOverview(reader.meta(), reader.spanNs(), counts, totals,
                 counts.getOrDefault(Category.KERNEL, 0L), totals.getOrDefault(Category.KERNEL, 0L),
                 reader.topNames(Category.KERNEL, TOP), reader.topNames(Category.CPU_OP, TOP), steps,
@@ -38,7 +42,8 @@ public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Categor
                 reader.loss(), reader.durationHistogram(Category.KERNEL), reader.topNames(Category.CUDA_API, ALL_NAMES),
                 reader.topNames(Category.MEMCPY, ALL_NAMES),
                 (int) reader.processes().stream().filter(p -> p.name() != null
-                        && p.name().startsWith("DataLoader worker")).count());
+                        && p.name().startsWith("DataLoader worker")).count(),
+                tails.byName(), CpuSamples.load(reader, tails.pathThreads()));
     }
 
     /** Total step time (the sum of all steps), or 0 without steps. */
