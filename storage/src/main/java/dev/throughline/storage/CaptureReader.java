@@ -28,6 +28,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -370,25 +371,32 @@ public final class CaptureReader implements AutoCloseable {
     public void forEachRequestSlice(RequestSliceVisitor visitor) throws SQLException {
         List<String> names = cachedStrings();
         int requestIdKey = names.indexOf("request_id"); // -1 when no slice has one: ids then stay -1
-        long o = timeOriginNs();
-        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT s.category, s.name_id, s.start_ns, s.dur_ns, a.data, t.process_id, t.thread_id FROM slice s"
-                        + " JOIN track t ON t.id = s.track_id LEFT JOIN arg_set a ON a.id = s.args_id"
-                        + " WHERE s.category IN (" + Category.REQUEST.id + ", " + Category.PHASE.id + ", "
-                        + Category.GC.id + ")")) {
+        Map<Integer, int[]> trackOwner = new HashMap<>(); // track → {process, thread}: few, read once
+        try (Statement st = db.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id, process_id, thread_id FROM track")) {
             while (rs.next()) {
-                byte[] args = rs.getBytes(5);
+                int process = rs.getInt(2);
+                process = rs.wasNull() ? -1 : process;
+                int thread = rs.getInt(3);
+                thread = rs.wasNull() ? -1 : thread;
+                trackOwner.put(rs.getInt(1), new int[] {process, thread});
+            }
+        }
+        int[] unknown = {-1, -1};
+        long o = timeOriginNs();
+        // category, track and name packed into one integer: each column read is a JNI call, and this loop
+        // runs once per request and phase (track ids < 2^24, name ids < 2^32: far beyond any capture)
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT (s.category << 56) | (s.track_id << 32) | s.name_id, s.start_ns, s.dur_ns, a.data FROM slice s"
+                        + " LEFT JOIN arg_set a ON a.id = s.args_id WHERE s.category IN (" + Category.REQUEST.id + ", "
+                        + Category.PHASE.id + ", " + Category.GC.id + ")")) {
+            while (rs.next()) {
+                long packed = rs.getLong(1);
+                byte[] args = rs.getBytes(4);
                 long requestId = args == null || requestIdKey < 0 ? -1 : ArgCodec.findLong(args, requestIdKey, -1);
-                int process = rs.getInt(6);
-                if (rs.wasNull()) {
-                    process = -1;
-                }
-                int thread = rs.getInt(7);
-                if (rs.wasNull()) {
-                    thread = -1;
-                }
-                visitor.accept(Category.byId(rs.getInt(1)), names.get(rs.getInt(2)), rs.getLong(3) + o, rs.getLong(4),
-                        requestId, process, thread);
+                int[] owner = trackOwner.getOrDefault((int) ((packed >>> 32) & 0xFFFFFF), unknown);
+                visitor.accept(Category.byId((int) (packed >>> 56)), names.get((int) (packed & 0xFFFFFFFFL)),
+                        rs.getLong(2) + o, rs.getLong(3), requestId, owner[0], owner[1]);
             }
         }
     }
