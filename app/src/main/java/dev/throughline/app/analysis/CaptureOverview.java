@@ -33,8 +33,12 @@ public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Categor
         Map<Category, Long> counts = reader.categoryCounts();
         Map<Category, Long> totals = reader.categoryTotals();
         List<StepRow> steps = reader.steps();
-        // the one read beyond the summaries: request tails need the slices themselves, so only when there are requests
-        RequestTails tails = counts.getOrDefault(Category.REQUEST, 0L) > 0 ? RequestTails.load(reader) : RequestTails.NONE;
+        // the one read beyond the summaries: request tails need the slices themselves, so only when there are
+        // requests; samples too, as only the JVM agent's are CPU samples (the Python agent's are wall-clock
+        // stacks, where a frame that sleeps would look hot)
+        boolean service = counts.getOrDefault(Category.REQUEST, 0L) > 0;
+        RequestTails tails = service ? RequestTails.load(reader) : RequestTails.NONE;
+        CpuSamples cpu = service ? CpuSamples.load(reader, tails.pathThreads()) : CpuSamples.NONE;
         return new CaptureOverview(reader.meta(), reader.spanNs(), counts, totals,
                 counts.getOrDefault(Category.KERNEL, 0L), totals.getOrDefault(Category.KERNEL, 0L),
                 reader.topNames(Category.KERNEL, TOP), reader.topNames(Category.CPU_OP, TOP), steps,
@@ -43,7 +47,7 @@ public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Categor
                 reader.topNames(Category.MEMCPY, ALL_NAMES),
                 (int) reader.processes().stream().filter(p -> p.name() != null
                         && p.name().startsWith("DataLoader worker")).count(),
-                tails.byName(), CpuSamples.load(reader, tails.pathThreads()));
+                tails.byName(), cpu);
     }
 
     /** Total step time (the sum of all steps), or 0 without steps. */

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * CPU samples by leaf frame (self time), for the cpu_hotspot rule: on the request path (the threads that run
+ * CPU samples by leaf frame (self time), for the cpu_hotspot rule, read only for captures with requests (the
+ * JVM agent samples running threads; the Python agent's samples are wall-clock stacks): on the request path (the threads that run
  * compute or respond phases) when those threads have samples, else on every thread. Frames where a thread
  * waits rather than runs (park, wait, sleep, poll) are left out of the frames and the total, so a sampler
  * that also catches blocked threads does not make idleness look hot.

@@ -216,6 +216,26 @@ class RequestRulesTest {
         assertFalse(report.overview().requestTails().isEmpty());
     }
 
+    @Test
+    void samplesWithoutRequestsAreNotReadAsCpu() throws Exception {
+        // a training capture: the Python agent's wall-clock stacks, here all in a frame that sleeps for data
+        Path file = dir.resolve("training.tlcap");
+        try (CaptureWriter w = CaptureWriter.create(file, false)) {
+            int p = w.process(1, "train.py");
+            int main = w.thread(p, 1, "MainThread");
+            w.track(TrackKind.THREAD, p, main, null, null, null);
+            int leaf = w.callsite(0, w.frame("SyntheticDataset.__getitem__", "train.py", 51), 0);
+            for (int k = 0; k < 300; k++) {
+                w.sample(main, T0 + k * MS, leaf, 1);
+            }
+        }
+        try (CaptureReader r = CaptureReader.open(file)) {
+            Report report = Report.of(r);
+            assertEquals(0, report.overview().cpuSamples().total());
+            assertTrue(finding(report, "cpu_hotspot").isEmpty());
+        }
+    }
+
     private static String json(Report report) throws Exception {
         StringWriter out = new StringWriter();
         ReportJson.write(report, out);
