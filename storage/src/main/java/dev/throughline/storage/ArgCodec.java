@@ -96,6 +96,34 @@ public final class ArgCodec {
         return out;
     }
 
+    /**
+     * The long value stored under the key string {@code keyId}, or {@code absent}: a scan of the blob with no
+     * map and no strings built, for readers that need one argument of many rows (request ids).
+     */
+    public static long findLong(byte[] data, int keyId, long absent) {
+        int[] pos = {0};
+        while (pos[0] < data.length) {
+            long key = readVarint(data, pos);
+            byte tag = data[pos[0]++];
+            switch (tag) {
+                case LONG -> {
+                    long z = readVarint(data, pos);
+                    if (key == keyId) {
+                        return (z >>> 1) ^ -(z & 1);
+                    }
+                }
+                case DOUBLE -> pos[0] += 8;
+                case STRING_ID -> readVarint(data, pos);
+                case STRING_INLINE -> {
+                    int n = (int) readVarint(data, pos);
+                    pos[0] += n;
+                }
+                default -> throw new IllegalArgumentException("corrupt argument set: tag " + tag + " at byte " + (pos[0] - 1));
+            }
+        }
+        return absent;
+    }
+
     private static long readVarint(byte[] data, int[] pos) {
         long v = 0;
         int shift = 0;

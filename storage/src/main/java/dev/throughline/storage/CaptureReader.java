@@ -2,6 +2,7 @@ package dev.throughline.storage;
 
 import dev.throughline.storage.model.DurationBucket;
 import dev.throughline.storage.model.GpuIdleRow;
+import dev.throughline.storage.model.FrameSamples;
 import dev.throughline.storage.model.GpuRow;
 import dev.throughline.storage.model.LatencyRow;
 import dev.throughline.storage.model.LossRow;
@@ -26,7 +27,9 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -380,6 +383,82 @@ public final class CaptureReader implements AutoCloseable {
                         names.get(rs.getInt(5)), Category.byId(rs.getInt(6)), corr, rs.getLong(8)));
             }
         }
+    }
+
+    /** One row of {@link #forEachRequestSlice}. */
+    @FunctionalInterface
+    public interface RequestSliceVisitor {
+        /**
+         * @param requestId the slice's {@code request_id} argument, or -1 (GC slices, or none recorded)
+         * @param processId the process of the slice's track, or -1
+         * @param threadId  the {@code thread} row of the slice's track, or -1
+         */
+        void accept(Category category, String name, long startNs, long durNs, long requestId, int processId,
+                    int threadId);
+    }
+
+    /**
+     * Every REQUEST, PHASE and GC slice, in one scan of the slice table (there is no index by category), with
+     * its {@code request_id} argument decoded in place. Absolute times. For the request-tail analysis; the
+     * caller should skip it on captures without requests, as it costs one pass over all slices.
+     */
+    public void forEachRequestSlice(RequestSliceVisitor visitor) throws SQLException {
+        List<String> names = cachedStrings();
+        int requestIdKey = names.indexOf("request_id"); // -1 when no slice has one: ids then stay -1
+        Map<Integer, int[]> trackOwner = new HashMap<>(); // track → {process, thread}: few, read once
+        try (Statement st = db.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id, process_id, thread_id FROM track")) {
+            while (rs.next()) {
+                int process = rs.getInt(2);
+                process = rs.wasNull() ? -1 : process;
+                int thread = rs.getInt(3);
+                thread = rs.wasNull() ? -1 : thread;
+                trackOwner.put(rs.getInt(1), new int[] {process, thread});
+            }
+        }
+        int[] unknown = {-1, -1};
+        long o = timeOriginNs();
+        // category, track and name packed into one integer: each column read is a JNI call, and this loop
+        // runs once per request and phase (track ids < 2^24, name ids < 2^32: far beyond any capture)
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT (s.category << 56) | (s.track_id << 32) | s.name_id, s.start_ns, s.dur_ns, a.data FROM slice s"
+                        + " LEFT JOIN arg_set a ON a.id = s.args_id WHERE s.category IN (" + Category.REQUEST.id + ", "
+                        + Category.PHASE.id + ", " + Category.GC.id + ")")) {
+            while (rs.next()) {
+                long packed = rs.getLong(1);
+                byte[] args = rs.getBytes(4);
+                long requestId = args == null || requestIdKey < 0 ? -1 : ArgCodec.findLong(args, requestIdKey, -1);
+                int[] owner = trackOwner.getOrDefault((int) ((packed >>> 32) & 0xFFFFFF), unknown);
+                visitor.accept(Category.byId((int) (packed >>> 56)), names.get((int) (packed & 0xFFFFFFFFL)),
+                        rs.getLong(2) + o, rs.getLong(3), requestId, owner[0], owner[1]);
+            }
+        }
+    }
+
+    /**
+     * CPU samples per leaf frame (self time), most first, ties by name; only the samples of {@code threadIds}
+     * ({@code thread} rows), or of every thread when it is empty.
+     */
+    public List<FrameSamples> selfSamples(Collection<Integer> threadIds) throws SQLException {
+        StringBuilder where = new StringBuilder();
+        if (!threadIds.isEmpty()) {
+            where.append(" WHERE s.thread_id IN (");
+            int i = 0;
+            for (int id : threadIds) {
+                where.append(i++ == 0 ? "" : ",").append(id); // integers from our own rows: no injection
+            }
+            where.append(')');
+        }
+        List<FrameSamples> out = new ArrayList<>();
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT n.value, SUM(s.weight) AS w FROM sample s JOIN callsite c ON c.id = s.callsite_id"
+                        + " JOIN frame f ON f.id = c.frame_id JOIN string n ON n.id = f.name_id" + where
+                        + " GROUP BY n.value ORDER BY w DESC, n.value")) {
+            while (rs.next()) {
+                out.add(new FrameSamples(rs.getString(1), rs.getLong(2)));
+            }
+        }
+        return out;
     }
 
     /** All interned strings, indexed by id (index 0 unused). */

@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything the report and the rules read, loaded once from a capture's summary tables (never the
- * raw slice table), so it costs the same on a 10-event and a 10M-event capture.
+ * Everything the report and the rules read, loaded once from a capture's summary tables, so it costs the
+ * same on a 10-event and a 10M-event capture; except on captures with requests, where the request tails
+ * need one scan of the slice table ({@link RequestTails}), and the CPU samples grouped by leaf frame.
  */
 public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Category, Long> eventCounts,
                               Map<Category, Long> categoryTotalsNs, long kernelCount, long kernelTotalNs,
@@ -24,7 +25,7 @@ public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Categor
                               StepStats stepStats, List<GpuRow> gpus, List<GpuRow> gpusStepsWindow,
                               List<LatencyRow> latencies, List<LossRow> loss, List<DurationBucket> kernelDurations,
                               List<NameTotal> cudaApiCalls, List<NameTotal> memcpys, int dataLoaderWorkers,
-                              List<GpuIdleRow> gpuIdle) {
+                              List<GpuIdleRow> gpuIdle, List<RequestTail> requestTails, CpuSamples cpuSamples) {
     public static final int TOP = 10;
     /** Enough for every distinct launch/sync/copy name a real trace has; rules match on names. */
     private static final int ALL_NAMES = 10_000;
@@ -33,6 +34,12 @@ public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Categor
         Map<Category, Long> counts = reader.categoryCounts();
         Map<Category, Long> totals = reader.categoryTotals();
         List<StepRow> steps = reader.steps();
+        // the one read beyond the summaries: request tails need the slices themselves, so only when there are
+        // requests; samples too, as only the JVM agent's are CPU samples (the Python agent's are wall-clock
+        // stacks, where a frame that sleeps would look hot)
+        boolean service = counts.getOrDefault(Category.REQUEST, 0L) > 0;
+        RequestTails tails = service ? RequestTails.load(reader) : RequestTails.NONE;
+        CpuSamples cpu = service ? CpuSamples.load(reader, tails.pathThreads()) : CpuSamples.NONE;
         return new CaptureOverview(reader.meta(), reader.spanNs(), counts, totals,
                 counts.getOrDefault(Category.KERNEL, 0L), totals.getOrDefault(Category.KERNEL, 0L),
                 reader.topNames(Category.KERNEL, TOP), reader.topNames(Category.CPU_OP, TOP), steps,
@@ -41,7 +48,7 @@ public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Categor
                 reader.topNames(Category.MEMCPY, ALL_NAMES),
                 (int) reader.processes().stream().filter(p -> p.name() != null
                         && p.name().startsWith("DataLoader worker")).count(),
-                reader.gpuIdle());
+                reader.gpuIdle(), tails.byName(), cpu);
     }
 
     /** Total step time (the sum of all steps), or 0 without steps. */

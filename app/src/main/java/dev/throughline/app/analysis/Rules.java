@@ -1,11 +1,14 @@
 package dev.throughline.app.analysis;
 
+import dev.throughline.app.analysis.rules.CpuHotspotRule;
 import dev.throughline.app.analysis.rules.EventsLostRule;
+import dev.throughline.app.analysis.rules.GcTailRule;
 import dev.throughline.app.analysis.rules.GpuIdleRule;
 import dev.throughline.app.analysis.rules.HostOverheadRule;
 import dev.throughline.app.analysis.rules.InputBoundRule;
 import dev.throughline.app.analysis.rules.LaunchBoundRule;
 import dev.throughline.app.analysis.rules.PageableCopyRule;
+import dev.throughline.app.analysis.rules.QueueingTailRule;
 import dev.throughline.app.analysis.rules.SyncCopyRule;
 import dev.throughline.app.analysis.rules.SyncInStepRule;
 
@@ -23,6 +26,9 @@ public final class Rules {
             new PageableCopyRule(),
             new SyncCopyRule(),
             new SyncInStepRule(),
+            new QueueingTailRule(),
+            new GcTailRule(),
+            new CpuHotspotRule(),
             new EventsLostRule());
 
     private Rules() {

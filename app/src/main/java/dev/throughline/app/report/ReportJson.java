@@ -3,10 +3,13 @@ package dev.throughline.app.report;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.throughline.app.analysis.CaptureOverview;
+import dev.throughline.app.analysis.CpuSamples;
 import dev.throughline.app.analysis.Finding;
+import dev.throughline.app.analysis.RequestTail;
 import dev.throughline.app.analysis.StepStats;
 import dev.throughline.storage.Category;
 import dev.throughline.storage.model.GpuIdleRow;
+import dev.throughline.storage.model.FrameSamples;
 import dev.throughline.storage.model.GpuRow;
 import dev.throughline.storage.model.LatencyRow;
 import dev.throughline.storage.model.LossRow;
@@ -56,6 +59,7 @@ public final class ReportJson {
             writeSteps(g, o.stepStats());
             writeGpus(g, o);
             writeLatency(g, o);
+            writeCpuSamples(g, o.cpuSamples());
             writeFindings(g, report);
 
             g.writeObjectFieldStart("loss");
@@ -171,9 +175,52 @@ public final class ReportJson {
             g.writeNumberField("p99_ns", l.p99Ns());
             g.writeNumberField("p999_ns", l.p999Ns());
             g.writeNumberField("max_ns", l.maxNs());
+            RequestTail t = o.requestTails().stream().filter(x -> x.name().equals(l.name())).findFirst().orElse(null);
+            if (t == null) {
+                g.writeNullField("tail");
+            } else {
+                writeTail(g, t);
+            }
             g.writeEndObject();
         }
         g.writeEndArray();
+    }
+
+    private static void writeTail(JsonGenerator g, RequestTail t) throws IOException {
+        g.writeObjectFieldStart("tail");
+        g.writeNumberField("threshold_ns", t.p99Ns());
+        g.writeNumberField("count", t.tailCount());
+        g.writeNumberField("mean_ns", t.tailMeanNs());
+        g.writeObjectFieldStart("phase_mean_ns");
+        for (Map.Entry<String, Long> e : t.tailPhaseMeanNs().entrySet()) {
+            g.writeNumberField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeNumberField("gc_overlap_mean_ns", t.tailGcOverlapMeanNs());
+        g.writeEndObject();
+        g.writeNumberField("mean_ns", t.meanNs());
+        g.writeObjectFieldStart("phase_mean_ns");
+        for (Map.Entry<String, Long> e : t.phaseMeanNs().entrySet()) {
+            g.writeNumberField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeNumberField("median_queueing_ns", t.medianQueueingNs());
+        g.writeNumberField("gc_pauses", t.gcPauses());
+    }
+
+    private static void writeCpuSamples(JsonGenerator g, CpuSamples c) throws IOException {
+        g.writeObjectFieldStart("cpu_samples");
+        g.writeStringField("scope", c.requestPath() ? "request_path" : "all_threads");
+        g.writeNumberField("total", c.total());
+        g.writeArrayFieldStart("top");
+        for (FrameSamples f : c.frames().subList(0, Math.min(CaptureOverview.TOP, c.frames().size()))) {
+            g.writeStartObject();
+            g.writeStringField("frame", f.frame());
+            g.writeNumberField("samples", f.samples());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     private static void writeFindings(JsonGenerator g, Report report) throws IOException {

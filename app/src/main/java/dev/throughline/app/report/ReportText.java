@@ -1,10 +1,13 @@
 package dev.throughline.app.report;
 
 import dev.throughline.app.analysis.CaptureOverview;
+import dev.throughline.app.analysis.CpuSamples;
 import dev.throughline.app.analysis.Finding;
+import dev.throughline.app.analysis.RequestTail;
 import dev.throughline.app.analysis.StepStats;
 import dev.throughline.storage.Category;
 import dev.throughline.storage.model.GpuIdleRow;
+import dev.throughline.storage.model.FrameSamples;
 import dev.throughline.storage.model.GpuRow;
 import dev.throughline.storage.model.LatencyRow;
 import dev.throughline.storage.model.LossRow;
@@ -106,6 +109,19 @@ public final class ReportText {
                 out.printf("  %-30s %,8d  p50 %s · p90 %s · p99 %s · p99.9 %s · max %s%n", l.name(), l.count(),
                         Units.duration(l.p50Ns()), Units.duration(l.p90Ns()), Units.duration(l.p99Ns()),
                         Units.duration(l.p999Ns()), Units.duration(l.maxNs()));
+                o.requestTails().stream().filter(t -> t.name().equals(l.name())).findFirst()
+                        .ifPresent(t -> tail(out, t));
+            }
+            out.println();
+        }
+
+        CpuSamples cpu = o.cpuSamples();
+        if (cpu.total() > 0) {
+            out.printf("CPU SAMPLES (self time, %s, %,d samples)%n",
+                    cpu.requestPath() ? "request-path threads" : "all threads", cpu.total());
+            for (FrameSamples f : cpu.frames().subList(0, Math.min(CaptureOverview.TOP, cpu.frames().size()))) {
+                out.printf("  %-" + NAME_WIDTH + "s %,8d %7s%n", shorten(f.frame()), f.samples(),
+                        Units.percent(cpu.share(f)));
             }
             out.println();
         }
@@ -118,6 +134,17 @@ public final class ReportText {
             out.println();
         }
         out.flush();
+    }
+
+    /** Where the slowest 1 % spend their time: one line of phase shares, GC overlap apart (it overlaps phases). */
+    private static void tail(PrintWriter out, RequestTail t) {
+        StringBuilder parts = new StringBuilder();
+        for (Map.Entry<String, Long> e : t.tailPhaseMeanNs().entrySet()) {
+            parts.append(parts.length() == 0 ? "" : " · ").append(e.getKey()).append(' ')
+                    .append(Units.percent(t.tailShare(e.getKey())));
+        }
+        out.printf("    tail ≥ p99: %,d requests, mean %s: %s; GC pauses overlap %s%n", t.tailCount(),
+                Units.duration(t.tailMeanNs()), parts, Units.percent(t.tailGcShare()));
     }
 
     private static void table(PrintWriter out, String title, List<NameTotal> rows, long total) {
