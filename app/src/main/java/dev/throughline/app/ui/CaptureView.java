@@ -14,16 +14,18 @@ import javafx.scene.control.TabPane;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The views of one open capture, as tabs: Overview, Timeline, Kernels, CPU ops, Steps, SQL. */
+/** The views of one open capture, as tabs: Overview, Timeline, Flame, Kernels, CPU ops, Steps, SQL. */
 final class CaptureView extends TabPane {
     private final CaptureSession session;
     private final Tab overviewTab;
     private final Tab timelineTab;
+    private final Tab flameTab;
     private final Tab kernelsTab;
     private final Tab opsTab;
     private final Tab stepsTab;
     private final Tab sqlTab;
     private final TimelineView timeline;
+    private final FlameGraphView flame;
     private final OverviewPane overview;
     private final DataTable kernels;
     private final DataTable ops;
@@ -36,22 +38,27 @@ final class CaptureView extends TabPane {
         setTabClosingPolicy(TabClosingPolicy.UNAVAILABLE);
         overview = new OverviewPane(session, dark, this::showEvidence);
         timeline = new TimelineView(session, dark);
+        flame = new FlameGraphView(session, dark);
         kernels = nameTable("Kernels", "kernel");
         ops = nameTable("CPU ops", "op");
         steps = stepsTable(session.report().overview());
         sql = new SqlConsole(session);
         overviewTab = tab("Overview", overview, "Findings, step breakdown, GPU busy/idle, capture facts");
         timelineTab = tab("Timeline", timeline, "Slices per thread and GPU stream over time");
+        flameTab = tab("Flame", flame, "CPU samples as a merged call tree (width = samples)");
         kernelsTab = tab("Kernels", kernels, "Every GPU kernel name: count, total, mean, min, max, share");
         opsTab = tab("CPU ops", ops, "Every CPU operator name: count, total, mean, min, max, share");
         stepsTab = tab("Steps", steps, "Each training step and its parts");
         sqlTab = tab("SQL", sql, "Read-only SQL on this capture");
-        getTabs().addAll(overviewTab, timelineTab, kernelsTab, opsTab, stepsTab, sqlTab);
+        getTabs().addAll(overviewTab, timelineTab, flameTab, kernelsTab, opsTab, stepsTab, sqlTab);
         loadNameTables();
         addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
             if (getSelectionModel().getSelectedItem() == timelineTab
                     && !(e.getTarget() instanceof javafx.scene.control.TextInputControl)) {
                 timeline.key(e);
+            } else if (getSelectionModel().getSelectedItem() == flameTab
+                    && !(e.getTarget() instanceof javafx.scene.control.TextInputControl)) {
+                flame.key(e);
             }
         });
     }
@@ -69,6 +76,10 @@ final class CaptureView extends TabPane {
 
     TimelineView timeline() {
         return timeline;
+    }
+
+    FlameGraphView flame() {
+        return flame;
     }
 
     OverviewPane overview() {
