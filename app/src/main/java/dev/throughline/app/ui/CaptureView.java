@@ -52,6 +52,12 @@ final class CaptureView extends TabPane {
         sqlTab = tab("SQL", sql, "Read-only SQL on this capture");
         getTabs().addAll(overviewTab, timelineTab, flameTab, kernelsTab, opsTab, stepsTab, sqlTab);
         loadNameTables();
+        // the flame graph can be restricted to the range selected on the timeline
+        flame.rangeProperty().bind(timeline.rangeSelectionProperty());
+        timeline.rangePane().flameButton().setOnAction(e -> {
+            flame.restrictToRange(true);
+            getSelectionModel().select(flameTab);
+        });
         addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
             if (getSelectionModel().getSelectedItem() == timelineTab
                     && !(e.getTarget() instanceof javafx.scene.control.TextInputControl)) {

@@ -76,6 +76,12 @@ final class TimelineView extends BorderPane {
     private final ReadOnlyObjectWrapper<Range> visible = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(true);
     private final ReadOnlyObjectWrapper<TimelineQuery.Box> selected = new ReadOnlyObjectWrapper<>();
+    /** The range selected with Shift+drag or a drag on the ruler (relative ns), or null. */
+    private final ReadOnlyObjectWrapper<Range> rangeSelection = new ReadOnlyObjectWrapper<>();
+    private final RangeSummaryPane rangePane = new RangeSummaryPane();
+    private int rangeGeneration;
+    private boolean rangeDrag;
+    private double rangeAnchorNs;
     private List<TimelineQuery.Track> tracks = List.of();
     private Map<Integer, List<TimelineQuery.Box>> boxes = new HashMap<>();
     private final List<Drawn> drawn = new ArrayList<>();
@@ -116,6 +122,10 @@ final class TimelineView extends BorderPane {
         setCenter(middle);
         setTop(toolbar());
         setRight(details);
+        rangePane.setVisible(false);
+        rangePane.setManaged(false);
+        rangePane.clearButton().setOnAction(e -> clearRange());
+        setBottom(rangePane);
         dark.addListener(o -> redraw());
         visible.addListener(o -> updateRangeLabel());
         updateRangeLabel();
@@ -157,7 +167,7 @@ final class TimelineView extends BorderPane {
             l.getStyleClass().add("legend-item");
             legend.getChildren().add(l);
         }
-        Label hint = new Label("wheel: zoom · drag: pan · W/S/A/D · click: details");
+        Label hint = new Label("wheel: zoom · drag: pan · Shift+drag or drag the ruler: range · W/S/A/D · click: details");
         hint.getStyleClass().add("muted");
         HBox bar = new HBox(8, in, out, fit, rangeLabel, hint, legend);
         HBox.setHgrow(legend, Priority.ALWAYS);
@@ -184,6 +194,9 @@ final class TimelineView extends BorderPane {
             canvas.requestFocus();
             pressX = e.getX();
             pressY = e.getY();
+            // Shift+drag anywhere, or a drag on the ruler, selects a range instead of panning
+            rangeDrag = e.isShiftDown() || e.getY() < RULER_H;
+            rangeAnchorNs = xToNs(Math.max(LABEL_W, e.getX()));
             dragStartNs = visible.get().startNs();
             pressScroll = vbar.getValue();
             dragged = false;
@@ -193,7 +206,11 @@ final class TimelineView extends BorderPane {
             if (Math.abs(e.getX() - pressX) > 3 || Math.abs(e.getY() - pressY) > 3) {
                 dragged = true;
             }
-            if (dragged) {
+            if (dragged && rangeDrag) {
+                double at = xToNs(Math.max(LABEL_W, Math.min(canvas.getWidth(), e.getX())));
+                rangeSelection.set(new Range(Math.min(at, rangeAnchorNs), Math.max(at, rangeAnchorNs)));
+                redraw();
+            } else if (dragged) {
                 double nsPerPx = nsPerPixel();
                 Range r = visible.get();
                 setVisible(dragStartNs - (e.getX() - pressX) * nsPerPx, r.width());
@@ -201,6 +218,14 @@ final class TimelineView extends BorderPane {
             }
         });
         canvas.setOnMouseReleased(e -> {
+            if (rangeDrag) {
+                if (dragged) {
+                    summarizeRange();
+                } else if (e.getY() < RULER_H) {
+                    clearRange(); // a click on the ruler clears the range
+                }
+                return;
+            }
             if (!dragged && e.getButton() == MouseButton.PRIMARY) {
                 select(hit(e.getX(), e.getY()));
             }
@@ -234,8 +259,20 @@ final class TimelineView extends BorderPane {
             case S -> zoom(1 / 0.7, visibleCenterX());
             case A -> setVisible(visible.get().startNs() - w * 0.2, w);
             case D -> setVisible(visible.get().startNs() + w * 0.2, w);
-            case F -> fitAll();
-            case ESCAPE -> select(null);
+            case F -> {
+                if (rangeSelection.get() != null) {
+                    show(rangeSelection.get().startNs(), rangeSelection.get().endNs());
+                } else {
+                    fitAll();
+                }
+            }
+            case ESCAPE -> {
+                if (selected.get() != null || rangeSelection.get() == null) {
+                    select(null);
+                } else {
+                    clearRange();
+                }
+            }
             default -> {
                 return;
             }
@@ -267,6 +304,53 @@ final class TimelineView extends BorderPane {
         start = clamp(start, spanStartRel - margin, spanEndRel + margin - width);
         visible.set(new Range(start, start + width));
         viewportChanged();
+    }
+
+    /** Selects [startNs, endNs) (relative ns) as if dragged on the ruler, and reads its summary. */
+    void selectRange(double startNs, double endNs) {
+        rangeSelection.set(new Range(Math.min(startNs, endNs), Math.max(startNs, endNs)));
+        summarizeRange();
+        redraw();
+    }
+
+    void clearRange() {
+        rangeGeneration++;
+        rangeSelection.set(null);
+        rangePane.setVisible(false);
+        rangePane.setManaged(false);
+        redraw();
+    }
+
+    private void summarizeRange() {
+        Range r = rangeSelection.get();
+        if (r == null) {
+            return;
+        }
+        int gen = ++rangeGeneration;
+        rangePane.setVisible(true);
+        rangePane.setManaged(true);
+        rangePane.reading(r, spanStartRel);
+        List<TimelineQuery.Track> ts = tracks;
+        long from = (long) Math.floor(r.startNs());
+        long to = (long) Math.ceil(r.endNs());
+        session.query(() -> RangeQuery.summarize(session, ts, from, to, 200)).whenComplete((sum, e) -> Platform.runLater(() -> {
+            if (gen != rangeGeneration) {
+                return;
+            }
+            if (e != null) {
+                rangePane.error("Could not read the range: " + ErrorText.of(e));
+            } else {
+                rangePane.show(sum);
+            }
+        }));
+    }
+
+    ReadOnlyObjectProperty<Range> rangeSelectionProperty() {
+        return rangeSelection.getReadOnlyProperty();
+    }
+
+    RangeSummaryPane rangePane() {
+        return rangePane;
     }
 
     ReadOnlyObjectProperty<Range> visibleRangeProperty() {
@@ -491,6 +575,22 @@ final class TimelineView extends BorderPane {
             y += th;
         }
 
+        Range sel = rangeSelection.get();
+        double selX0 = 0;
+        double selX1 = 0;
+        if (sel != null) {
+            selX0 = Math.max(LABEL_W, nsToX(sel.startNs()));
+            selX1 = Math.min(w, nsToX(sel.endNs()));
+            if (selX1 > selX0 - 1) {
+                g.setFill(isDark ? Color.rgb(120, 170, 255, 0.16) : Color.rgb(30, 90, 200, 0.10));
+                g.fillRect(selX0, RULER_H, Math.max(1, selX1 - selX0), h - RULER_H);
+                g.setStroke(isDark ? Color.web("#7fb0ff") : Color.web("#1e5ac8"));
+                g.setLineWidth(1);
+                g.strokeLine(Math.floor(selX0) + 0.5, RULER_H, Math.floor(selX0) + 0.5, h);
+                g.strokeLine(Math.floor(selX1) + 0.5, RULER_H, Math.floor(selX1) + 0.5, h);
+            }
+        }
+
         // ruler
         g.setFill(gutter);
         g.fillRect(0, 0, w, RULER_H);
@@ -509,6 +609,20 @@ final class TimelineView extends BorderPane {
             g.setStroke(muted);
             g.strokeLine(Math.floor(x) + 0.5, RULER_H - 7, Math.floor(x) + 0.5, RULER_H);
             g.fillText(tickLabel(t - spanStartRel, ticks[0], r.endNs() - spanStartRel), x + 4, RULER_H / 2 - 2);
+        }
+        if (sel != null && selX1 > selX0 - 1) {
+            // the range on the ruler: a band with its duration
+            Color band = isDark ? Color.web("#2f4a78") : Color.web("#cfe0fb");
+            g.setFill(band);
+            g.fillRect(selX0, RULER_H - 13, Math.max(1, selX1 - selX0), 13);
+            String d = Units.duration(Math.round(sel.width()));
+            g.setFont(Font.font("System", FontWeight.BOLD, 11));
+            g.setFill(fg);
+            g.setTextAlign(TextAlignment.CENTER);
+            double cx = Math.max(LABEL_W + 30, Math.min(w - 30, (selX0 + selX1) / 2));
+            g.fillText(d, cx, RULER_H - 6.5);
+            g.setTextAlign(TextAlignment.LEFT);
+            g.setFont(small);
         }
         if (emptyMessage != null || tracks.isEmpty()) {
             g.setFill(muted);
