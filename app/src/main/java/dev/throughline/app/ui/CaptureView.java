@@ -58,6 +58,19 @@ final class CaptureView extends TabPane {
             flame.restrictToRange(true);
             getSelectionModel().select(flameTab);
         });
+        // Ctrl+F (or /) on the timeline: its search field
+        addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            boolean find = e.isShortcutDown() && e.getCode() == javafx.scene.input.KeyCode.F
+                    || e.getCode() == javafx.scene.input.KeyCode.SLASH && !e.isShortcutDown()
+                    && !(e.getTarget() instanceof javafx.scene.control.TextInputControl);
+            if (find && getSelectionModel().getSelectedItem() == timelineTab) {
+                timeline.focusSearch();
+                e.consume();
+            } else if (find && getSelectionModel().getSelectedItem() == flameTab) {
+                flame.filterField().requestFocus();
+                e.consume();
+            }
+        });
         addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
             if (getSelectionModel().getSelectedItem() == timelineTab
                     && !(e.getTarget() instanceof javafx.scene.control.TextInputControl)) {

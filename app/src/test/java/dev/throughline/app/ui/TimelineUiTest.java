@@ -26,9 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Range selection on the timeline of {@link SampledCapture}: the gesture, the totals panel, and the flame graph of the range. */
+/**
+ * The timeline on {@link SampledCapture}: range selection (the gesture, the totals panel, the flame graph of
+ * the range), search with next/previous, counter rows and instants.
+ */
 @ExtendWith(ApplicationExtension.class)
-class TimelineRangeUiTest {
+class TimelineUiTest {
     static Path dir;
     static Path capture;
     MainWindow window;
@@ -36,7 +39,7 @@ class TimelineRangeUiTest {
     @BeforeAll
     static void write() throws Exception {
         System.setProperty("throughline.ui.noPrefs", "true");
-        dir = Files.createTempDirectory("throughline-range-test-");
+        dir = Files.createTempDirectory("throughline-timeline-test-");
         capture = SampledCapture.write(dir.resolve("sampled.tlcap"));
     }
 
@@ -143,5 +146,64 @@ class TimelineRangeUiTest {
         assertEquals("Flame", fx(() -> view.getSelectionModel().getSelectedItem().getText()));
         assertEquals(80, fx(() -> f.tree().find("forward").total()), "40 % of MainThread's 200 samples");
         assertEquals(100, fx(() -> f.tree().find("java.lang.Thread.run").total()), "the worker samples every 2 ms");
+    }
+
+    @Test
+    void searchCountsMatchesAndEnterJumpsToThem(FxRobot robot) throws Exception {
+        TimelineView t = showTimeline(FlameGraphUiTest.open(window, capture));
+        long origin = t.spanStartRel();
+        robot.clickOn(fx(() -> t.canvas().localToScreen(TimelineView.LABEL_W + 5, TimelineView.RULER_H + 5)));
+        robot.press(KeyCode.CONTROL).type(KeyCode.F).release(KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(fx(() -> t.searchField().isFocused()), "Ctrl+F focuses the search field");
+        robot.write("FORW");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fx(() -> t.searchCountLabel().getText().startsWith("10 matches")));
+        robot.type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("1 of 10", fx(() -> t.searchCountLabel().getText()));
+        TimelineQuery.Box first = fx(() -> t.selectedProperty().get());
+        assertEquals("forward", first.name());
+        assertEquals(origin + 55 * MS, first.startNs());
+        TimelineView.Range r = fx(() -> t.visibleRangeProperty().get());
+        assertEquals(320 * MS, r.width(), 1, "a 40 ms match zoomed out of sight is zoomed to 1/8 of the view");
+        assertTrue(r.startNs() <= origin + 55 * MS && r.endNs() >= origin + 95 * MS, "the match is in view: " + r);
+        assertEquals("forward", fx(() -> t.details().shownName()));
+        robot.type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(origin + 155 * MS, fx(() -> t.selectedProperty().get().startNs()));
+        TimelineView.Range second = fx(() -> t.visibleRangeProperty().get());
+        assertEquals(origin + 175 * MS, (second.startNs() + second.endNs()) / 2, 1, "the match is centred, the zoom kept");
+        assertEquals(320 * MS, second.width(), 1);
+        robot.press(KeyCode.SHIFT).type(KeyCode.ENTER).release(KeyCode.SHIFT);
+        robot.press(KeyCode.SHIFT).type(KeyCode.ENTER).release(KeyCode.SHIFT);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("10 of 10", fx(() -> t.searchCountLabel().getText()), "Shift+Enter goes back and wraps");
+        assertEquals(origin + 955 * MS, fx(() -> t.selectedProperty().get().startNs()));
+        fx(() -> {
+            t.searchField().setText("no such slice");
+            return null;
+        });
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fx(() -> t.searchCountLabel().getText().equals("no matches")));
+    }
+
+    @Test
+    void countersAreDrawnAsRowsAndInstantsAsMarkers(FxRobot robot) throws Exception {
+        TimelineView t = showTimeline(FlameGraphUiTest.open(window, capture));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fx(() -> t.counterRows().size() == 2 && t.counterSeries().size() == 2));
+        assertEquals("cpu_percent", fx(() -> t.counterRows().get(0).track().name()));
+        assertEquals("rss_bytes", fx(() -> t.counterRows().get(1).track().name()));
+        assertEquals("95.0 %", fx(() -> t.counterRows().get(0).track().format(95)));
+        assertEquals("286.1 MB", fx(() -> t.counterRows().get(1).track().format(300e6)));
+        int cpu = fx(() -> t.counterRows().get(0).track().id());
+        CounterQuery.Series s = fx(() -> t.counterSeries().get(cpu));
+        assertTrue(s.size() > 20, "101 points over ~1,000 px are all kept: " + s.size());
+        assertEquals(50 + 45 * Math.sin(10 / 8.0), s.valueAt(t.spanStartRel() + 105 * MS), 1e-9, "a value holds until the next");
+        assertEquals(10, fx(() -> t.instants().size()));
+        assertEquals("checkpoint", fx(() -> t.instants().get(0).name()));
+        TimelineView.CounterDrawn row = fx(() -> t.counterRows().get(0));
+        robot.moveTo(fx(() -> t.canvas().localToScreen(xOf(t, t.spanStartRel() + 105 * MS), row.y() + row.h() / 2)));
+        WaitForAsyncUtils.waitForFxEvents();
+        String tip = fx(t::hoverText);
+        assertTrue(tip.startsWith("cpu_percent = ") && tip.contains(" %\nat 10"), tip);
     }
 }
