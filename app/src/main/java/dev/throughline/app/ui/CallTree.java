@@ -2,8 +2,10 @@ package dev.throughline.app.ui;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * CPU samples merged into one call tree: a node per distinct call path of (function, file), roots at the
@@ -20,17 +22,53 @@ final class CallTree {
         final int depth;
         int line;
         long lineWeight; // the weight of the samples at {@code line}: the line shown is the busiest one
+        int number; // 0 for the root; numbers the nodes while building (child lookup)
+        private Map<Integer, Long> lines; // only when a frame was seen at more than one line
         long self;
         long total;
         final List<Node> children = new ArrayList<>();
 
         Node(String function, String file, int line, Node parent) {
+            this(function, file, line, parent, FrameKind.of(function, file));
+        }
+
+        Node(String function, String file, int line, Node parent, FrameKind kind) {
             this.function = function;
             this.file = file;
             this.line = line;
             this.parent = parent;
             this.depth = parent == null ? -1 : parent.depth + 1;
-            this.kind = FrameKind.of(function, file);
+            this.kind = kind;
+        }
+
+        /** While building: {@code weight} more samples were at {@code at}. */
+        void addLine(int at, long weight) {
+            if (lines == null && (at == line || lineWeight == 0)) {
+                line = at;
+                lineWeight += weight;
+                return;
+            }
+            if (lines == null) {
+                lines = new HashMap<>();
+                lines.put(line, lineWeight);
+            }
+            lines.merge(at, weight, Long::sum);
+        }
+
+        /** After building: the line shown is the one with most samples (the lower one on a tie). */
+        void pickLine() {
+            if (lines == null) {
+                return;
+            }
+            line = Integer.MAX_VALUE;
+            lineWeight = -1;
+            for (Map.Entry<Integer, Long> e : lines.entrySet()) {
+                if (e.getValue() > lineWeight || e.getValue() == lineWeight && e.getKey() < line) {
+                    line = e.getKey();
+                    lineWeight = e.getValue();
+                }
+            }
+            lines = null;
         }
 
         String function() {

@@ -30,19 +30,31 @@ final class CallTreeBuilder {
     private final Callsites table;
     /** Frame id → the id of its (function, file) pair, so that child lookup is by int, not by string. */
     private final int[] mergeKey;
+    private final FrameKind[] kindOf;
+    private final int maxDepth;
+    /** Callsite ids by depth, computed once: children are summed before parents, parents built first. */
+    private final int[][] byDepth;
 
     CallTreeBuilder(Callsites table) {
         this.table = table;
         Frame[] frames = table.frames();
         mergeKey = new int[frames.length];
+        kindOf = new FrameKind[frames.length];
         Map<String, Integer> keys = new HashMap<>();
         for (int i = 0; i < frames.length; i++) {
             Frame f = frames[i];
             if (f != null) {
                 String k = f.function() + '\u0000' + (f.file() == null ? "" : f.file());
                 mergeKey[i] = keys.computeIfAbsent(k, x -> keys.size());
+                kindOf[i] = FrameKind.of(f.function(), f.file());
             }
         }
+        int deepest = 0;
+        for (int cs = 1; cs < table.size(); cs++) {
+            deepest = Math.max(deepest, table.depth()[cs]);
+        }
+        maxDepth = deepest;
+        byDepth = byDepth(table.size(), maxDepth);
     }
 
     /**
@@ -53,18 +65,12 @@ final class CallTreeBuilder {
         int n = table.size();
         long[] own = new long[n];
         long[] total = new long[n];
-        int maxDepth = 0;
         for (int i = 0; i < callsites.length; i++) {
             int cs = callsites[i];
             if (cs > 0 && cs < n && weights[i] > 0) {
                 own[cs] += weights[i];
             }
         }
-        for (int cs = 1; cs < n; cs++) {
-            maxDepth = Math.max(maxDepth, table.depth()[cs]);
-        }
-        // callsites by depth (counting sort): children before parents to sum totals, parents first to build
-        int[][] byDepth = byDepth(n, maxDepth);
         for (int d = maxDepth; d >= 0; d--) {
             for (int cs : byDepth[d]) {
                 total[cs] += own[cs];
@@ -75,8 +81,8 @@ final class CallTreeBuilder {
             }
         }
         CallTree.Node root = new CallTree.Node("all samples", null, 0, null);
-        Map<CallTree.Node, Map<Integer, CallTree.Node>> childIndex = new HashMap<>();
-        Map<CallTree.Node, Map<Integer, Long>> lineWeights = new HashMap<>();
+        // one index for every node's children: (parent's number, frame key) → child
+        Map<Long, CallTree.Node> childIndex = new HashMap<>();
         CallTree.Node[] nodeOf = new CallTree.Node[n];
         int nodes = 0;
         int deepest = 0;
@@ -93,29 +99,30 @@ final class CallTreeBuilder {
                 if (frame == null) {
                     frame = new Frame("frame " + f, null, 0);
                 }
-                Map<Integer, CallTree.Node> kids = childIndex.computeIfAbsent(parent, x -> new HashMap<>());
-                CallTree.Node node = kids.get(key);
+                long slot = ((long) parent.number << 32) | (key & 0xFFFFFFFFL);
+                CallTree.Node node = childIndex.get(slot);
                 if (node == null) {
-                    node = new CallTree.Node(frame.function(), frame.file(), frame.line(), parent);
+                    node = new CallTree.Node(frame.function(), frame.file(), frame.line(), parent,
+                            key >= 0 ? kindOf[f] : FrameKind.NATIVE);
+                    node.number = ++nodes;
                     parent.children.add(node);
-                    kids.put(key, node);
-                    nodes++;
+                    childIndex.put(slot, node);
                     deepest = Math.max(deepest, node.depth);
                 }
                 node.total += total[cs];
                 node.self += own[cs];
-                lineWeights.computeIfAbsent(node, x -> new HashMap<>()).merge(frame.line(), total[cs], Long::sum);
+                node.addLine(frame.line(), total[cs]);
                 nodeOf[cs] = node;
             }
         }
         for (CallTree.Node c : root.children) {
             root.total += c.total;
         }
-        finish(root, lineWeights);
+        finish(root);
         return new CallTree(root, deepest, nodes);
     }
 
-    private int[][] byDepth(int n, int maxDepth) {
+    private int[][] byDepth(int n, int maxDepth) { // a counting sort of the callsites by depth
         int[] counts = new int[maxDepth + 1];
         for (int cs = 1; cs < n; cs++) {
             counts[Math.max(0, table.depth()[cs])]++;
@@ -133,20 +140,12 @@ final class CallTreeBuilder {
     }
 
     /** Heaviest child first; each node shows the line that most of its samples were at. */
-    private static void finish(CallTree.Node root, Map<CallTree.Node, Map<Integer, Long>> lineWeights) {
+    private static void finish(CallTree.Node root) {
         List<CallTree.Node> stack = new ArrayList<>();
         stack.add(root);
         while (!stack.isEmpty()) {
             CallTree.Node n = stack.remove(stack.size() - 1);
-            Map<Integer, Long> lines = lineWeights.get(n);
-            if (lines != null) {
-                for (Map.Entry<Integer, Long> e : lines.entrySet()) {
-                    if (e.getValue() > n.lineWeight || e.getValue() == n.lineWeight && e.getKey() < n.line) {
-                        n.line = e.getKey();
-                        n.lineWeight = e.getValue();
-                    }
-                }
-            }
+            n.pickLine();
             n.children.sort((a, b) -> Long.compare(b.total, a.total));
             stack.addAll(n.children);
         }

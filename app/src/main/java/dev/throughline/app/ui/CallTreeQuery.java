@@ -135,8 +135,18 @@ final class CallTreeQuery {
         return id >= 0 && id < strings.size() && strings.get(id) != null ? strings.get(id) : "?";
     }
 
+    /** Summed sample weight per callsite (parallel arrays). */
+    record Weights(int[] callsites, long[] weights) {
+    }
+
     /** Sample weight per callsite for {@code filter}, folded into a tree. */
     static CallTree tree(CaptureSession s, CallTreeBuilder builder, SampleFilter filter) throws SQLException {
+        Weights w = weights(s, filter);
+        return builder.build(w.callsites(), w.weights());
+    }
+
+    /** One GROUP BY over {@code sample}: the weight per callsite of the samples that {@code filter} keeps. */
+    static Weights weights(CaptureSession s, SampleFilter filter) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT callsite_id, SUM(weight) FROM sample WHERE 1");
         List<Long> params = new ArrayList<>();
         if (filter.threadId() != null) {
@@ -171,6 +181,6 @@ final class CallTreeQuery {
                 }
             }
         }
-        return builder.build(java.util.Arrays.copyOf(callsites, n), java.util.Arrays.copyOf(weights, n));
+        return new Weights(java.util.Arrays.copyOf(callsites, n), java.util.Arrays.copyOf(weights, n));
     }
 }

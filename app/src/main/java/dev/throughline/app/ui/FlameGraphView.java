@@ -139,7 +139,7 @@ final class FlameGraphView extends BorderPane {
         rangeOnly.setOnAction(e -> reload());
         filter.setId("flame-filter");
         filter.setPromptText("highlight frames: function or file…");
-        filter.setPrefColumnCount(22);
+        filter.setPrefColumnCount(18);
         filter.textProperty().addListener(o -> updateMatches());
         matchLabel.setId("flame-matches");
         matchLabel.getStyleClass().add("muted");
@@ -156,6 +156,11 @@ final class FlameGraphView extends BorderPane {
             l.getStyleClass().add("legend-item");
             legend.getChildren().add(l);
         }
+        for (Region r : List.of(rangeOnly, matchLabel, flameToggle, reset)) {
+            r.setMinWidth(Region.USE_PREF_SIZE); // labels are never cut; the filter field and legend give way
+        }
+        filter.setMinWidth(120);
+        source.setMaxWidth(300);
         HBox bar = new HBox(8, source, rangeOnly, filter, matchLabel, flameToggle, reset, legend);
         HBox.setHgrow(legend, Priority.ALWAYS);
         bar.setAlignment(Pos.CENTER_LEFT);
@@ -285,8 +290,13 @@ final class FlameGraphView extends BorderPane {
         CallTreeQuery.SampleFilter f = filterNow();
         List<String[]> keep = focus == null ? List.of() : focus.path().stream()
                 .map(n -> new String[] {n.function(), n.file()}).toList();
-        long t0 = System.nanoTime();
-        session.query(() -> CallTreeQuery.tree(session, builder, f)).whenComplete((t, e) -> Platform.runLater(() -> {
+        long[] builtNs = {0};
+        session.query(() -> {
+            long t0 = System.nanoTime(); // timed on the db thread: the build, not the wait in its queue
+            CallTree built = CallTreeQuery.tree(session, builder, f);
+            builtNs[0] = System.nanoTime() - t0;
+            return built;
+        }).whenComplete((t, e) -> Platform.runLater(() -> {
             if (gen != generation) {
                 return; // a newer filter is being read
             }
@@ -303,7 +313,7 @@ final class FlameGraphView extends BorderPane {
             focus = relocate(t.root(), keep);
             loading.set(false);
             status.setText(String.format("%,d samples · %,d frames · depth %d · built in %s%s", t.totalWeight(),
-                    t.nodeCount(), t.maxDepth() + 1, Units.duration(System.nanoTime() - t0),
+                    t.nodeCount(), t.maxDepth() + 1, Units.duration(builtNs[0]),
                     f.fromNs() == null ? "" : " · range " + Units.duration(f.toNs() - f.fromNs())));
             setFocus(focus);
         }));
@@ -342,7 +352,11 @@ final class FlameGraphView extends BorderPane {
             sep.getStyleClass().add("muted");
             breadcrumb.getChildren().addAll(sep, crumb(n.function(), n));
         }
-        if (!focus.isRoot()) {
+        if (focus.isRoot()) {
+            Label hint = new Label("  click a frame to zoom in · hover for self and total samples");
+            hint.getStyleClass().add("muted");
+            breadcrumb.getChildren().add(hint);
+        } else {
             Label share = new Label("  " + pct(focus.total(), tree.totalWeight()) + " of all samples · Esc: up one frame");
             share.getStyleClass().add("muted");
             breadcrumb.getChildren().add(share);
@@ -423,7 +437,7 @@ final class FlameGraphView extends BorderPane {
             if (c.ancestor()) {
                 fill = fill.deriveColor(0, 0.35, isDark ? 0.7 : 1.08, 1);
             } else if (searching && !match) {
-                fill = fill.deriveColor(0, 0.15, isDark ? 0.45 : 1.25, isDark ? 0.9 : 0.55);
+                fill = isDark ? Color.web("#3a3d44") : Color.web("#e3e4e8"); // the rest goes grey, still readable
             }
             g.setFill(fill);
             g.fillRect(x, y, Math.max(0.5, cw - (cw > 3 ? 1 : 0)), ROW_H - 1);
@@ -433,7 +447,7 @@ final class FlameGraphView extends BorderPane {
                 g.strokeRect(x + 0.75, y + 0.75, Math.max(0.5, cw - 2.5), ROW_H - 2.5);
             }
             if (cw > 30) {
-                g.setFill(searching && !match && !c.ancestor() ? (isDark ? Color.web("#9aa0aa") : Color.web("#555555"))
+                g.setFill(searching && !match && !c.ancestor() ? (isDark ? Color.web("#a4aab4") : Color.web("#50555e"))
                         : Palette.textOn(fill));
                 g.setFont(match ? bold : font);
                 String label = c.ancestor() || n == focus && !n.isRoot()

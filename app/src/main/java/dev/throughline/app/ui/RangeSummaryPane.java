@@ -8,6 +8,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Rectangle;
 
@@ -35,9 +36,13 @@ final class RangeSummaryPane extends VBox {
         flame.setId("range-flame");
         flame.setTooltip(new Tooltip("CPU samples of this range only, as a flame graph"));
         clear.setId("range-clear");
-        Label hint = new Label("time of the slices inside the range (nested slices each count; shares are of the range's"
-                + " duration, so several threads can add up to more than 100 %)");
+        Label hint = new Label("time inside the range · nested slices each count");
+        hint.setTooltip(new Tooltip("Each slice counts its part inside the range. Nested slices each count, and the"
+                + " share is of the range's duration, so several threads can add up to more than 100 %."));
         hint.getStyleClass().add("muted");
+        title.setMinWidth(Region.USE_PREF_SIZE);
+        flame.setMinWidth(Region.USE_PREF_SIZE);
+        clear.setMinWidth(Region.USE_PREF_SIZE);
         HBox head = new HBox(10, title, flame, clear, hint);
         head.setAlignment(Pos.CENTER_LEFT);
         categories = new DataTable("Categories in range", List.of(
@@ -54,8 +59,8 @@ final class RangeSummaryPane extends VBox {
         categories.setPlaceholder("Reading…");
         names.setPlaceholder("Reading…");
         swatches(categories);
-        categories.setPrefWidth(430);
-        categories.setMinWidth(360);
+        categories.setPrefWidth(480);
+        categories.setMinWidth(480);
         HBox tables = new HBox(10, categories, names);
         HBox.setHgrow(names, Priority.ALWAYS);
         VBox.setVgrow(tables, Priority.ALWAYS);
