@@ -152,7 +152,8 @@ class FlameGraphUiTest {
         });
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fx(() -> !f.loadingProperty().get() && f.tree().totalWeight() == 1000));
         fx(() -> {
-            f.rangeProperty().set(new TimelineView.Range(0, 500 * SampledCapture.MS));
+            long origin = view.timeline().spanStartRel();
+            view.timeline().selectRange(origin, origin + 500 * SampledCapture.MS);
             f.restrictToRange(true);
             return null;
         });
