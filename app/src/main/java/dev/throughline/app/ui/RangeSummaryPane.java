@@ -45,12 +45,12 @@ final class RangeSummaryPane extends VBox {
         clear.setMinWidth(Region.USE_PREF_SIZE);
         HBox head = new HBox(10, title, flame, clear, hint);
         head.setAlignment(Pos.CENTER_LEFT);
-        categories = new DataTable("Categories in range", List.of(
+        categories = new DataTable("Categories", List.of(
                 new DataTable.Column("category", DataTable.Kind.TEXT, 120),
                 new DataTable.Column("slices", DataTable.Kind.COUNT, 70),
                 new DataTable.Column("time", DataTable.Kind.DURATION_NS, 90),
                 new DataTable.Column("of range", DataTable.Kind.SHARE, 120)));
-        names = new DataTable("Top names in range", List.of(
+        names = new DataTable("Top names in the range", List.of(
                 new DataTable.Column("name", DataTable.Kind.TEXT, 360),
                 new DataTable.Column("category", DataTable.Kind.TEXT, 90),
                 new DataTable.Column("slices", DataTable.Kind.COUNT, 70),

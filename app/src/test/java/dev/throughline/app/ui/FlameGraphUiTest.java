@@ -91,6 +91,11 @@ class FlameGraphUiTest {
         assertEquals(1000.0 / 500.0, main.w() / run.w(), 0.01, "widths follow the samples");
         assertEquals(0.4, forward.w() / main.w(), 0.01);
         assertTrue(forward.y() > main.y(), "icicle: callees below their callers");
+        robot.clickOn("#flame-toggle");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(drawn(f, "forward").y() < drawn(f, "main").y(), "flame: roots at the bottom");
+        robot.clickOn("#flame-toggle");
+        WaitForAsyncUtils.waitForFxEvents();
         String status = fx(() -> f.lookup("#flame-status") instanceof javafx.scene.control.Label l ? l.getText() : "");
         assertTrue(status.startsWith("1,500 samples · 8 frames"), status);
 
