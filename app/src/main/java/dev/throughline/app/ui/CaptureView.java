@@ -14,7 +14,7 @@ import javafx.scene.control.TabPane;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The views of one open capture, as tabs: Overview, Timeline, Flame, Kernels, CPU ops, Steps, SQL. */
+/** The views of one open capture, as tabs: Overview, Timeline, Flame, Kernels, CPU ops, Steps, SQL, Compare. */
 final class CaptureView extends TabPane {
     private final CaptureSession session;
     private final Tab overviewTab;
@@ -24,6 +24,8 @@ final class CaptureView extends TabPane {
     private final Tab opsTab;
     private final Tab stepsTab;
     private final Tab sqlTab;
+    private final Tab compareTab;
+    private final CompareView compare;
     private final TimelineView timeline;
     private final FlameGraphView flame;
     private final OverviewPane overview;
@@ -33,6 +35,11 @@ final class CaptureView extends TabPane {
     private final SqlConsole sql;
 
     CaptureView(CaptureSession session, BooleanProperty dark) {
+        this(session, dark, () -> List.of(session));
+    }
+
+    /** {@code openSessions}: every open capture, for the Compare tab's choice of baseline. */
+    CaptureView(CaptureSession session, BooleanProperty dark, java.util.function.Supplier<List<CaptureSession>> openSessions) {
         this.session = session;
         getStyleClass().add("view-tabs");
         setTabClosingPolicy(TabClosingPolicy.UNAVAILABLE);
@@ -43,6 +50,7 @@ final class CaptureView extends TabPane {
         ops = nameTable("CPU ops", "op");
         steps = stepsTable(session.report().overview());
         sql = new SqlConsole(session);
+        compare = new CompareView(session, openSessions);
         overviewTab = tab("Overview", overview, "Findings, step breakdown, GPU busy/idle, capture facts");
         timelineTab = tab("Timeline", timeline, "Slices per thread and GPU stream over time");
         flameTab = tab("Flame", flame, "CPU samples as a merged call tree (width = samples)");
@@ -50,7 +58,8 @@ final class CaptureView extends TabPane {
         opsTab = tab("CPU ops", ops, "Every CPU operator name: count, total, mean, min, max, share");
         stepsTab = tab("Steps", steps, "Each training step and its parts");
         sqlTab = tab("SQL", sql, "Read-only SQL on this capture");
-        getTabs().addAll(overviewTab, timelineTab, flameTab, kernelsTab, opsTab, stepsTab, sqlTab);
+        compareTab = tab("Compare", compare, "This capture against another open one: step time, categories, names");
+        getTabs().addAll(overviewTab, timelineTab, flameTab, kernelsTab, opsTab, stepsTab, sqlTab, compareTab);
         loadNameTables();
         // the flame graph can be restricted to the range selected on the timeline
         flame.rangeProperty().bind(timeline.rangeSelectionProperty());
@@ -103,6 +112,10 @@ final class CaptureView extends TabPane {
 
     OverviewPane overview() {
         return overview;
+    }
+
+    CompareView compare() {
+        return compare;
     }
 
     SqlConsole sql() {

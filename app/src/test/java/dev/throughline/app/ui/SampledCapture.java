@@ -22,6 +22,11 @@ final class SampledCapture {
     }
 
     static Path write(Path file) throws Exception {
+        return write(file, 100, 40);
+    }
+
+    /** The same job with other step and forward lengths (ms), e.g. the "after" of a comparison. */
+    static Path write(Path file, long stepMs, long forwardMs) throws Exception {
         try (CaptureWriter w = CaptureWriter.create(file, true)) {
             int p = w.process(4242, "train.py");
             int main = w.thread(p, 4242, "MainThread");
@@ -30,11 +35,11 @@ final class SampledCapture {
             int cpu = w.track(TrackKind.COUNTER, p, null, null, null, "cpu_percent");
             int rss = w.track(TrackKind.COUNTER, p, null, null, null, "rss_bytes");
             for (int step = 0; step < 10; step++) {
-                long t = T0 + step * 100 * MS;
-                w.slice(host, t, 100 * MS, w.string("step#" + step), Category.STEP, 0, -1, -1, 0);
+                long t = T0 + step * stepMs * MS;
+                w.slice(host, t, stepMs * MS, w.string("step#" + step), Category.STEP, 0, -1, -1, 0);
                 w.slice(host, t, 50 * MS, w.string("data_wait"), Category.DATA_WAIT, 1, -1, -1, 0);
-                w.slice(host, t + 55 * MS, 40 * MS, w.string("forward"), Category.PYTHON, 1, -1, -1, 0);
-                w.instant(host, t + 99 * MS, w.string("checkpoint"), 0);
+                w.slice(host, t + 55 * MS, forwardMs * MS, w.string("forward"), Category.PYTHON, 1, -1, -1, 0);
+                w.instant(host, t + (stepMs - 1) * MS, w.string("checkpoint"), 0);
             }
             for (int i = 0; i <= 100; i++) {
                 w.counter(cpu, T0 + i * 10 * MS, 50 + 45 * Math.sin(i / 8.0));
