@@ -69,14 +69,14 @@ final class CompareView extends BorderPane {
                 new DataTable.Column("baseline", DataTable.Kind.DURATION_NS, 95),
                 new DataTable.Column("this", DataTable.Kind.DURATION_NS, 95),
                 new DataTable.Column("Δ", DataTable.Kind.DURATION_NS, 95),
-                new DataTable.Column("Δ %", DataTable.Kind.TEXT, 70)));
+                new DataTable.Column("change", DataTable.Kind.TEXT, 70)));
         names = new DataTable("Names that changed most", List.of(
                 new DataTable.Column("name", DataTable.Kind.TEXT, 380),
                 new DataTable.Column("category", DataTable.Kind.TEXT, 90),
                 new DataTable.Column("baseline", DataTable.Kind.DURATION_NS, 95),
                 new DataTable.Column("this", DataTable.Kind.DURATION_NS, 95),
                 new DataTable.Column("Δ", DataTable.Kind.DURATION_NS, 95),
-                new DataTable.Column("Δ %", DataTable.Kind.TEXT, 70)));
+                new DataTable.Column("change", DataTable.Kind.TEXT, 70)));
         String empty = "Choose a baseline above: another open capture of the same job (before/after a change).";
         categories.setPlaceholder(empty);
         names.setPlaceholder(empty);

@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Takes the screenshots of docs/ui.md: run under Xvfb with a real (GTK) window, not Monocle, e.g.
- * {@code xvfb-run -a -s "-screen 0 1600x1000x24" java -cp … dev.throughline.app.ui.ScreenshotTour CAPTURE OUTDIR [SAMPLED]}.
+ * {@code xvfb-run -a -s "-screen 0 1600x1000x24" java -cp … dev.throughline.app.ui.ScreenshotTour CAPTURE OUTDIR [SAMPLED [CANDIDATE]]}.
  * SAMPLED, a capture recorded with CPU samples and counters (e.g. {@code throughline record} of
- * samples/pytorch-train), adds the flame graph, range selection, counter and search shots.
+ * samples/pytorch-train), adds the flame graph, range selection, counter and search shots; CANDIDATE, a
+ * second recording of the same job, adds the Compare tab (CANDIDATE against SAMPLED).
  * Uses ImageMagick's {@code import -window root}.
  */
 public final class ScreenshotTour {
@@ -121,6 +122,9 @@ public final class ScreenshotTour {
             });
             sampledTour(Path.of(args[2]), out);
         }
+        if (args.length > 3) {
+            compareTour(Path.of(args[2]), Path.of(args[3]), out);
+        }
         Platform.exit();
         System.exit(0);
     }
@@ -202,6 +206,27 @@ public final class ScreenshotTour {
             window.darkProperty().set(false);
             return null;
         });
+    }
+
+    /** CANDIDATE (e.g. the same job with DataLoader workers) compared with the sampled capture as the baseline. */
+    private static void compareTour(Path baseline, Path candidate, Path out) throws Exception {
+        fx(() -> {
+            window.open(candidate);
+            return null;
+        });
+        waitFor(() -> !window.busy() && window.selectedView() != null
+                && window.selectedView().session().source().equals(candidate));
+        CaptureView v = fx(window::selectedView);
+        fx(() -> {
+            v.showView("Compare");
+            CaptureSession base = window.openSessions().stream().filter(s -> s.source().equals(baseline)).findFirst()
+                    .orElseThrow();
+            v.compare().compareWith(base);
+            return null;
+        });
+        waitFor(() -> v.compare().result() != null);
+        Thread.sleep(800);
+        shot(out.resolve("compare.png"));
     }
 
     private static CallTree.Node findIn(CallTree.Node n, String function, String fileSuffix) {
