@@ -87,6 +87,7 @@ final class RangeSummaryPane extends VBox {
     }
 
     void reading(TimelineView.Range r, long spanStartRel) {
+        summary = null; // the previous range's totals no longer apply
         title.setText(String.format("Range %s – %s  (%s)", Units.duration(Math.round(r.startNs() - spanStartRel)),
                 Units.duration(Math.round(r.endNs() - spanStartRel)), Units.duration(Math.round(r.width()))));
         categories.setPlaceholder("Reading…");
