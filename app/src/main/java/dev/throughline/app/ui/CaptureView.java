@@ -61,6 +61,11 @@ final class CaptureView extends TabPane {
         compareTab = tab("Compare", compare, "This capture against another open one: step time, categories, names");
         getTabs().addAll(overviewTab, timelineTab, flameTab, kernelsTab, opsTab, stepsTab, sqlTab, compareTab);
         loadNameTables();
+        flameTab.setOnSelectionChanged(e -> {
+            if (flameTab.isSelected()) {
+                flame.ensureStarted();
+            }
+        });
         // the flame graph can be restricted to the range selected on the timeline
         flame.rangeProperty().bind(timeline.rangeSelectionProperty());
         timeline.rangePane().flameButton().setOnAction(e -> {

@@ -79,6 +79,7 @@ final class FlameGraphView extends BorderPane {
     /** Where each cell was drawn (canvas coordinates), for hit-testing and tests. */
     private final List<Drawn> drawn = new ArrayList<>();
     private int generation;
+    private boolean started;
 
     record Drawn(CallTree.Node node, double x, double y, double w, double h, boolean ancestor) {
     }
@@ -126,7 +127,14 @@ final class FlameGraphView extends BorderPane {
             }
         });
         rangeOnly.setDisable(true);
-        start();
+    }
+
+    /** Reads the samples the first time the tab is shown (opening a capture costs no sample scan). */
+    void ensureStarted() {
+        if (!started) {
+            started = true;
+            start();
+        }
     }
 
     private Region toolbar() {

@@ -21,7 +21,7 @@ final class ShortcutsOverlay extends StackPane {
         {"drag", "timeline: pan"},
         {"Shift+drag", "timeline: select a range (or drag on the time ruler); its totals show below"},
         {"click", "timeline: select a slice and show its details · flame: zoom into a frame"},
-        {"Ctrl+F  /  /", "timeline: search slices · flame: highlight frames"},
+        {"Ctrl+F  or  /", "timeline: search slices · flame: highlight frames"},
         {"Enter / Shift+Enter", "timeline search: next / previous match"},
         {"Ctrl+C", "tables: copy the selected rows (or all) as TSV"},
         {"Ctrl+Enter", "SQL: run the query"},

@@ -243,6 +243,11 @@ public final class ScreenshotTour {
     }
 
     private static void shot(Path file) throws Exception {
+        // on a loaded machine the window can lag its state: let the FX thread drain and a few pulses render
+        for (int i = 0; i < 3; i++) {
+            fx(() -> null);
+            Thread.sleep(300);
+        }
         Process p = new ProcessBuilder("import", "-window", "root", file.toString()).inheritIO().start();
         if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("import failed for " + file);
