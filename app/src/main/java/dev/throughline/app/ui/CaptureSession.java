@@ -58,13 +58,19 @@ public final class CaptureSession implements AutoCloseable {
     /** Runs a query on the capture's own thread; the future completes off the FX thread. */
     public <T> CompletableFuture<T> query(Callable<T> work) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        db.execute(() -> {
-            try {
-                f.complete(work.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
+        try {
+            db.execute(() -> {
+                try {
+                    f.complete(work.call());
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the tab was closed while a view still had a read to chain (e.g. a timeline refetch): fail that
+            // read quietly instead of throwing on the FX thread
+            f.completeExceptionally(closed);
+        }
         return f;
     }
 

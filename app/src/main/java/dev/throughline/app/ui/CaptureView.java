@@ -14,16 +14,20 @@ import javafx.scene.control.TabPane;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The views of one open capture, as tabs: Overview, Timeline, Kernels, CPU ops, Steps, SQL. */
+/** The views of one open capture, as tabs: Overview, Timeline, Flame, Kernels, CPU ops, Steps, SQL, Compare. */
 final class CaptureView extends TabPane {
     private final CaptureSession session;
     private final Tab overviewTab;
     private final Tab timelineTab;
+    private final Tab flameTab;
     private final Tab kernelsTab;
     private final Tab opsTab;
     private final Tab stepsTab;
     private final Tab sqlTab;
+    private final Tab compareTab;
+    private final CompareView compare;
     private final TimelineView timeline;
+    private final FlameGraphView flame;
     private final OverviewPane overview;
     private final DataTable kernels;
     private final DataTable ops;
@@ -31,27 +35,63 @@ final class CaptureView extends TabPane {
     private final SqlConsole sql;
 
     CaptureView(CaptureSession session, BooleanProperty dark) {
+        this(session, dark, () -> List.of(session));
+    }
+
+    /** {@code openSessions}: every open capture, for the Compare tab's choice of baseline. */
+    CaptureView(CaptureSession session, BooleanProperty dark, java.util.function.Supplier<List<CaptureSession>> openSessions) {
         this.session = session;
         getStyleClass().add("view-tabs");
         setTabClosingPolicy(TabClosingPolicy.UNAVAILABLE);
         overview = new OverviewPane(session, dark, this::showEvidence);
         timeline = new TimelineView(session, dark);
+        flame = new FlameGraphView(session, dark);
         kernels = nameTable("Kernels", "kernel");
         ops = nameTable("CPU ops", "op");
         steps = stepsTable(session.report().overview());
         sql = new SqlConsole(session);
+        compare = new CompareView(session, openSessions);
         overviewTab = tab("Overview", overview, "Findings, step breakdown, GPU busy/idle, capture facts");
         timelineTab = tab("Timeline", timeline, "Slices per thread and GPU stream over time");
+        flameTab = tab("Flame", flame, "CPU samples as a merged call tree (width = samples)");
         kernelsTab = tab("Kernels", kernels, "Every GPU kernel name: count, total, mean, min, max, share");
         opsTab = tab("CPU ops", ops, "Every CPU operator name: count, total, mean, min, max, share");
         stepsTab = tab("Steps", steps, "Each training step and its parts");
         sqlTab = tab("SQL", sql, "Read-only SQL on this capture");
-        getTabs().addAll(overviewTab, timelineTab, kernelsTab, opsTab, stepsTab, sqlTab);
+        compareTab = tab("Compare", compare, "This capture against another open one: step time, categories, names");
+        getTabs().addAll(overviewTab, timelineTab, flameTab, kernelsTab, opsTab, stepsTab, sqlTab, compareTab);
         loadNameTables();
+        flameTab.setOnSelectionChanged(e -> {
+            if (flameTab.isSelected()) {
+                flame.ensureStarted();
+            }
+        });
+        // the flame graph can be restricted to the range selected on the timeline
+        flame.rangeProperty().bind(timeline.rangeSelectionProperty());
+        timeline.rangePane().flameButton().setOnAction(e -> {
+            flame.restrictToRange(true);
+            getSelectionModel().select(flameTab);
+        });
+        // Ctrl+F (or /) on the timeline: its search field
+        addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            boolean find = e.isShortcutDown() && e.getCode() == javafx.scene.input.KeyCode.F
+                    || e.getCode() == javafx.scene.input.KeyCode.SLASH && !e.isShortcutDown()
+                    && !(e.getTarget() instanceof javafx.scene.control.TextInputControl);
+            if (find && getSelectionModel().getSelectedItem() == timelineTab) {
+                timeline.focusSearch();
+                e.consume();
+            } else if (find && getSelectionModel().getSelectedItem() == flameTab) {
+                flame.filterField().requestFocus();
+                e.consume();
+            }
+        });
         addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
             if (getSelectionModel().getSelectedItem() == timelineTab
                     && !(e.getTarget() instanceof javafx.scene.control.TextInputControl)) {
                 timeline.key(e);
+            } else if (getSelectionModel().getSelectedItem() == flameTab
+                    && !(e.getTarget() instanceof javafx.scene.control.TextInputControl)) {
+                flame.key(e);
             }
         });
     }
@@ -71,8 +111,16 @@ final class CaptureView extends TabPane {
         return timeline;
     }
 
+    FlameGraphView flame() {
+        return flame;
+    }
+
     OverviewPane overview() {
         return overview;
+    }
+
+    CompareView compare() {
+        return compare;
     }
 
     SqlConsole sql() {

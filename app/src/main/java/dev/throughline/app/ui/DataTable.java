@@ -66,6 +66,9 @@ public final class DataTable extends VBox {
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
         count.getStyleClass().add("muted");
+        heading.setMinWidth(Region.USE_PREF_SIZE); // the title and the row count are never cut: the filter gives way
+        count.setMinWidth(Region.USE_PREF_SIZE);
+        filter.setMinWidth(90);
         HBox bar = new HBox(10, heading, grow, count, filter);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(0, 0, 6, 0));

@@ -309,13 +309,22 @@ public final class MainWindow {
     }
 
     private void addCapture(CaptureSession session) {
-        CaptureView view = new CaptureView(session, dark);
+        CaptureView view = new CaptureView(session, dark, this::openSessions);
         Tab tab = new Tab(session.title(), view);
         tab.setTooltip(new Tooltip(session.source().toString()));
         tab.setOnClosed(e -> session.close());
         captures.getTabs().add(tab);
         captures.getSelectionModel().select(tab);
         updateStatus();
+    }
+
+    /** Every open capture, in tab order (the Compare tab's baselines). */
+    List<CaptureSession> openSessions() {
+        List<CaptureSession> out = new java.util.ArrayList<>();
+        for (Tab t : captures.getTabs()) {
+            out.add(((CaptureView) t.getContent()).session());
+        }
+        return out;
     }
 
     private void closeTab(Tab t) {

@@ -39,7 +39,32 @@ public final class Palette {
             Color.web("#CC79A7") /* communication: reddish purple */, BY_CATEGORY.get(Category.CUDA_API),
             BY_CATEGORY.get(Category.DATA_WAIT), BY_CATEGORY.get(Category.CPU_OP), Color.web("#8C8C8C") /* other */);
 
+    /** Flame graph frames: one hue family per language (never a category colour, so the two don't read alike). */
+    private static final Map<FrameKind, Color> BY_FRAME_KIND = new EnumMap<>(FrameKind.class);
+
+    static {
+        BY_FRAME_KIND.put(FrameKind.PYTHON, Color.web("#E3C55A")); // warm yellow
+        BY_FRAME_KIND.put(FrameKind.JAVA, Color.web("#4EB3A3"));   // teal
+        BY_FRAME_KIND.put(FrameKind.NATIVE, Color.web("#D97B8A")); // rose
+    }
+
     private Palette() {
+    }
+
+    public static Color ofFrameKind(FrameKind kind) {
+        return BY_FRAME_KIND.get(kind);
+    }
+
+    /**
+     * A frame's colour: its language's hue, shifted a little per module (Python file, Java package,
+     * library) so that neighbouring modules are told apart while the language still reads at a glance.
+     */
+    public static Color ofFrame(FrameKind kind, String group) {
+        Color base = BY_FRAME_KIND.get(kind);
+        int h = group == null ? 0 : group.hashCode() * 0x9E3779B1;
+        double hueShift = ((h >>> 8) & 0xFF) / 255.0 * 16 - 8;
+        double brightness = 0.86 + ((h >>> 16) & 0xFF) / 255.0 * 0.22;
+        return base.deriveColor(hueShift, 1, brightness, 1);
     }
 
     public static Color of(Category c) {

@@ -58,6 +58,12 @@ final class TimelineView extends BorderPane {
         }
     }
 
+    static final double COUNTER_H = 46;
+
+    /** Where a counter row was drawn. */
+    record CounterDrawn(CounterQuery.CounterTrack track, double y, double h) {
+    }
+
     /** Where a box was drawn on the canvas (for tests and hit-testing). */
     record Drawn(TimelineQuery.Box box, TimelineQuery.Track track, double x, double y, double w, double h) {
     }
@@ -76,7 +82,23 @@ final class TimelineView extends BorderPane {
     private final ReadOnlyObjectWrapper<Range> visible = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(true);
     private final ReadOnlyObjectWrapper<TimelineQuery.Box> selected = new ReadOnlyObjectWrapper<>();
+    /** The range selected with Shift+drag or a drag on the ruler (relative ns), or null. */
+    private final ReadOnlyObjectWrapper<Range> rangeSelection = new ReadOnlyObjectWrapper<>();
+    private final RangeSummaryPane rangePane = new RangeSummaryPane();
+    private int rangeGeneration;
+    private boolean rangeDrag;
+    private double rangeAnchorNs;
     private List<TimelineQuery.Track> tracks = List.of();
+    private List<CounterQuery.CounterTrack> counters = List.of();
+    private Map<Integer, CounterQuery.Series> counterSeries = new HashMap<>();
+    private List<CounterQuery.Instant> instants = List.of();
+    /** Where each counter row was drawn (for hover). */
+    private final List<CounterDrawn> counterRows = new ArrayList<>();
+    private final javafx.scene.control.TextField search = new javafx.scene.control.TextField();
+    private final Label searchCount = new Label();
+    private SliceSearch.Result searchResult;
+    private int searchIndex = -1;
+    private int searchGeneration;
     private Map<Integer, List<TimelineQuery.Box>> boxes = new HashMap<>();
     private final List<Drawn> drawn = new ArrayList<>();
     private String emptyMessage;
@@ -116,19 +138,29 @@ final class TimelineView extends BorderPane {
         setCenter(middle);
         setTop(toolbar());
         setRight(details);
+        rangePane.setVisible(false);
+        rangePane.setManaged(false);
+        rangePane.clearButton().setOnAction(e -> clearRange());
+        setBottom(rangePane);
         dark.addListener(o -> redraw());
         visible.addListener(o -> updateRangeLabel());
         updateRangeLabel();
         installInput();
 
-        session.query(() -> TimelineQuery.tracks(session)).whenComplete((t, e) -> Platform.runLater(() -> {
+        session.query(() -> List.of(TimelineQuery.tracks(session), CounterQuery.counterTracks(session)))
+                .whenComplete((t, e) -> Platform.runLater(() -> {
             if (e != null) {
                 emptyMessage = "Could not read the tracks: " + ErrorText.of(e);
                 tracks = List.of();
             } else {
-                tracks = t;
-                if (t.isEmpty()) {
-                    emptyMessage = "No slices in this capture: nothing to draw on the timeline.";
+                @SuppressWarnings("unchecked")
+                List<TimelineQuery.Track> slices = (List<TimelineQuery.Track>) t.get(0);
+                @SuppressWarnings("unchecked")
+                List<CounterQuery.CounterTrack> cs = (List<CounterQuery.CounterTrack>) t.get(1);
+                tracks = slices;
+                counters = cs;
+                if (slices.isEmpty() && cs.isEmpty()) {
+                    emptyMessage = "No slices or counters in this capture: nothing to draw on the timeline.";
                 }
             }
             updateScroll();
@@ -157,9 +189,30 @@ final class TimelineView extends BorderPane {
             l.getStyleClass().add("legend-item");
             legend.getChildren().add(l);
         }
-        Label hint = new Label("wheel: zoom · drag: pan · W/S/A/D · click: details");
+        Label hint = new Label("Shift+drag: range · ? help");
+        hint.setTooltip(new Tooltip("wheel: zoom at the cursor · drag: pan · Shift+drag or drag on the ruler: select a"
+                + " range · W/S zoom · A/D pan · F fit · click: details · Esc: clear"));
         hint.getStyleClass().add("muted");
-        HBox bar = new HBox(8, in, out, fit, rangeLabel, hint, legend);
+        search.setId("timeline-search");
+        search.setPromptText("search slices (Ctrl+F)");
+        search.setPrefColumnCount(16);
+        search.setTooltip(new Tooltip("Slices whose name contains the text. Enter: next match, Shift+Enter: previous,"
+                + " Esc: clear"));
+        search.textProperty().addListener(o -> runSearch());
+        search.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.ENTER) {
+                jump(e.isShiftDown() ? -1 : 1);
+                e.consume();
+            } else if (e.getCode() == KeyCode.ESCAPE) {
+                search.clear();
+                canvas.requestFocus();
+                e.consume();
+            }
+        });
+        searchCount.setId("timeline-search-count");
+        searchCount.getStyleClass().add("muted");
+        searchCount.setMinWidth(javafx.scene.control.Control.USE_PREF_SIZE);
+        HBox bar = new HBox(8, in, out, fit, search, searchCount, rangeLabel, hint, legend);
         HBox.setHgrow(legend, Priority.ALWAYS);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(6, 10, 6, 10));
@@ -184,6 +237,9 @@ final class TimelineView extends BorderPane {
             canvas.requestFocus();
             pressX = e.getX();
             pressY = e.getY();
+            // Shift+drag anywhere, or a drag on the ruler, selects a range instead of panning
+            rangeDrag = e.isShiftDown() || e.getY() < RULER_H;
+            rangeAnchorNs = xToNs(Math.max(LABEL_W, e.getX()));
             dragStartNs = visible.get().startNs();
             pressScroll = vbar.getValue();
             dragged = false;
@@ -193,7 +249,11 @@ final class TimelineView extends BorderPane {
             if (Math.abs(e.getX() - pressX) > 3 || Math.abs(e.getY() - pressY) > 3) {
                 dragged = true;
             }
-            if (dragged) {
+            if (dragged && rangeDrag) {
+                double at = xToNs(Math.max(LABEL_W, Math.min(canvas.getWidth(), e.getX())));
+                rangeSelection.set(new Range(Math.min(at, rangeAnchorNs), Math.max(at, rangeAnchorNs)));
+                redraw();
+            } else if (dragged) {
                 double nsPerPx = nsPerPixel();
                 Range r = visible.get();
                 setVisible(dragStartNs - (e.getX() - pressX) * nsPerPx, r.width());
@@ -201,13 +261,28 @@ final class TimelineView extends BorderPane {
             }
         });
         canvas.setOnMouseReleased(e -> {
+            if (rangeDrag) {
+                if (dragged) {
+                    summarizeRange();
+                } else if (e.getY() < RULER_H) {
+                    clearRange(); // a click on the ruler clears the range
+                }
+                return;
+            }
             if (!dragged && e.getButton() == MouseButton.PRIMARY) {
                 select(hit(e.getX(), e.getY()));
             }
         });
         canvas.setOnMouseMoved(e -> {
             Drawn d = hit(e.getX(), e.getY());
-            if (d == null) {
+            CounterDrawn cd = counterAt(e.getY());
+            if (cd != null && e.getX() > LABEL_W) {
+                CounterQuery.Series sr = counterSeries.get(cd.track().id());
+                double ns = xToNs(e.getX());
+                double v = sr == null ? Double.NaN : sr.valueAt(ns);
+                hoverTip.setText(cd.track().name() + " = " + (Double.isNaN(v) ? "no sample yet" : cd.track().format(v))
+                        + "\nat " + Units.duration(Math.round(ns - spanStartRel)));
+            } else if (d == null) {
                 hoverTip.setText(e.getX() > LABEL_W ? "at " + Units.duration(Math.round(xToNs(e.getX()) - spanStartRel))
                         : "");
             } else {
@@ -234,8 +309,20 @@ final class TimelineView extends BorderPane {
             case S -> zoom(1 / 0.7, visibleCenterX());
             case A -> setVisible(visible.get().startNs() - w * 0.2, w);
             case D -> setVisible(visible.get().startNs() + w * 0.2, w);
-            case F -> fitAll();
-            case ESCAPE -> select(null);
+            case F -> {
+                if (rangeSelection.get() != null) {
+                    show(rangeSelection.get().startNs(), rangeSelection.get().endNs());
+                } else {
+                    fitAll();
+                }
+            }
+            case ESCAPE -> {
+                if (selected.get() != null || rangeSelection.get() == null) {
+                    select(null);
+                } else {
+                    clearRange();
+                }
+            }
             default -> {
                 return;
             }
@@ -267,6 +354,176 @@ final class TimelineView extends BorderPane {
         start = clamp(start, spanStartRel - margin, spanEndRel + margin - width);
         visible.set(new Range(start, start + width));
         viewportChanged();
+    }
+
+    // ---- search
+
+    void focusSearch() {
+        search.requestFocus();
+        search.selectAll();
+    }
+
+    private String searchNeedle() {
+        String t = search.getText() == null ? "" : search.getText().strip();
+        return t.isEmpty() ? null : t.toLowerCase(Locale.ROOT);
+    }
+
+    private void runSearch() {
+        int gen = ++searchGeneration;
+        String text = search.getText() == null ? "" : search.getText().strip();
+        searchIndex = -1;
+        if (text.isEmpty()) {
+            searchResult = null;
+            searchCount.setText("");
+            redraw();
+            return;
+        }
+        searchCount.setText("searching…");
+        redraw();
+        session.query(() -> SliceSearch.find(session, text)).whenComplete((r, e) -> Platform.runLater(() -> {
+            if (gen != searchGeneration) {
+                return;
+            }
+            if (e != null) {
+                searchCount.setText("search failed: " + ErrorText.of(e));
+                return;
+            }
+            searchResult = r;
+            updateSearchCount();
+        }));
+    }
+
+    private void updateSearchCount() {
+        SliceSearch.Result r = searchResult;
+        if (r == null) {
+            searchCount.setText("");
+        } else if (r.matches().isEmpty()) {
+            searchCount.setText("no matches");
+        } else {
+            String total = String.format("%,d%s", r.total(), r.truncated() ? " (first " + r.matches().size() + ")" : "");
+            searchCount.setText(searchIndex < 0 ? total + " matches · Enter: next"
+                    : String.format("%,d of %s", searchIndex + 1, total));
+        }
+    }
+
+    /** Moves to the next ({@code +1}) or previous ({@code -1}) match: centres it, selects it. */
+    void jump(int direction) {
+        SliceSearch.Result r = searchResult;
+        if (r == null || r.matches().isEmpty()) {
+            return;
+        }
+        int n = r.matches().size();
+        searchIndex = searchIndex < 0 ? (direction > 0 ? 0 : n - 1) : Math.floorMod(searchIndex + direction, n);
+        SliceSearch.Match m = r.matches().get(searchIndex);
+        double dur = m.endNs() - m.startNs();
+        // keep the zoom, except: a slice wider than the view is shown whole, and one too thin to see
+        // (under 1/8 of the view) is zoomed to 1/8, so that each jump lands on something readable
+        double width = visible.get().width();
+        if (dur > width * 0.8) {
+            width = dur / 0.8;
+        } else if (dur * 8 < width) {
+            width = Math.max(MIN_VIEW_NS, dur * 8);
+        }
+        setVisible((m.startNs() + m.endNs()) / 2.0 - width / 2, width);
+        TimelineQuery.Track track = null;
+        double y = 0;
+        for (TimelineQuery.Track t : tracks) {
+            if (t.id() == m.trackId()) {
+                track = t;
+                break;
+            }
+            y += trackHeight(t);
+        }
+        if (track != null) {
+            double visibleH = canvas.getHeight() - RULER_H;
+            if (y < vbar.getValue() || y + trackHeight(track) > vbar.getValue() + visibleH) {
+                vbar.setValue(clamp(y - 10, vbar.getMin(), vbar.getMax()));
+            }
+        }
+        TimelineQuery.Box box = new TimelineQuery.Box(m.startNs(), m.endNs(), 0, m.category(), m.name(), m.id(), m.argsId(), 1);
+        selected.set(box);
+        details.show(box, track);
+        updateSearchCount();
+        redraw();
+    }
+
+    javafx.scene.control.TextField searchField() {
+        return search;
+    }
+
+    Label searchCountLabel() {
+        return searchCount;
+    }
+
+    SliceSearch.Result searchResult() {
+        return searchResult;
+    }
+
+    int searchIndex() {
+        return searchIndex;
+    }
+
+    String hoverText() {
+        return hoverTip.getText();
+    }
+
+    List<CounterDrawn> counterRows() {
+        return List.copyOf(counterRows);
+    }
+
+    Map<Integer, CounterQuery.Series> counterSeries() {
+        return Map.copyOf(counterSeries);
+    }
+
+    List<CounterQuery.Instant> instants() {
+        return instants;
+    }
+
+    /** Selects [startNs, endNs) (relative ns) as if dragged on the ruler, and reads its summary. */
+    void selectRange(double startNs, double endNs) {
+        rangeSelection.set(new Range(Math.min(startNs, endNs), Math.max(startNs, endNs)));
+        summarizeRange();
+        redraw();
+    }
+
+    void clearRange() {
+        rangeGeneration++;
+        rangeSelection.set(null);
+        rangePane.setVisible(false);
+        rangePane.setManaged(false);
+        redraw();
+    }
+
+    private void summarizeRange() {
+        Range r = rangeSelection.get();
+        if (r == null) {
+            return;
+        }
+        int gen = ++rangeGeneration;
+        rangePane.setVisible(true);
+        rangePane.setManaged(true);
+        rangePane.reading(r, spanStartRel);
+        List<TimelineQuery.Track> ts = tracks;
+        long from = (long) Math.floor(r.startNs());
+        long to = (long) Math.ceil(r.endNs());
+        session.query(() -> RangeQuery.summarize(session, ts, from, to, 200)).whenComplete((sum, e) -> Platform.runLater(() -> {
+            if (gen != rangeGeneration) {
+                return;
+            }
+            if (e != null) {
+                rangePane.error("Could not read the range: " + ErrorText.of(e));
+            } else {
+                rangePane.show(sum);
+            }
+        }));
+    }
+
+    ReadOnlyObjectProperty<Range> rangeSelectionProperty() {
+        return rangeSelection.getReadOnlyProperty();
+    }
+
+    RangeSummaryPane rangePane() {
+        return rangePane;
     }
 
     ReadOnlyObjectProperty<Range> visibleRangeProperty() {
@@ -317,7 +574,7 @@ final class TimelineView extends BorderPane {
 
     /** Reads the boxes of the visible window ± half a width; a change while reading triggers one more read. */
     private void fetch() {
-        if (tracks.isEmpty() || canvas.getWidth() <= LABEL_W) {
+        if (tracks.isEmpty() && counters.isEmpty() || canvas.getWidth() <= LABEL_W) {
             return;
         }
         if (fetching) {
@@ -331,18 +588,31 @@ final class TimelineView extends BorderPane {
         long from = (long) Math.floor(r.startNs() - r.width() / 2);
         long to = (long) Math.ceil(r.endNs() + r.width() / 2);
         List<TimelineQuery.Track> ts = tracks;
+        List<CounterQuery.CounterTrack> cs = counters;
         session.query(() -> {
             Map<Integer, List<TimelineQuery.Box>> out = new HashMap<>();
             for (TimelineQuery.Track t : ts) {
                 out.put(t.id(), TimelineQuery.window(session, t, from, to, nsPerPx));
             }
-            return out;
+            Map<Integer, CounterQuery.Series> series = new HashMap<>();
+            for (CounterQuery.CounterTrack c : cs) {
+                series.put(c.id(), CounterQuery.window(session, c, from, to, nsPerPx));
+            }
+            return new Object[] {out, series, CounterQuery.instants(session, from, to, 20_000)};
         }).whenComplete((result, e) -> Platform.runLater(() -> {
             fetching = false;
             if (e != null) {
                 emptyMessage = "Could not read the timeline: " + ErrorText.of(e);
             } else {
-                boxes = result;
+                @SuppressWarnings("unchecked")
+                Map<Integer, List<TimelineQuery.Box>> b = (Map<Integer, List<TimelineQuery.Box>>) result[0];
+                @SuppressWarnings("unchecked")
+                Map<Integer, CounterQuery.Series> c = (Map<Integer, CounterQuery.Series>) result[1];
+                @SuppressWarnings("unchecked")
+                List<CounterQuery.Instant> i = (List<CounterQuery.Instant>) result[2];
+                boxes = b;
+                counterSeries = c;
+                instants = i;
             }
             if (refetch) {
                 refetch = false;
@@ -359,6 +629,7 @@ final class TimelineView extends BorderPane {
         for (TimelineQuery.Track t : tracks) {
             content += trackHeight(t);
         }
+        content += counters.size() * (COUNTER_H + TRACK_GAP);
         double max = Math.max(0, content - canvas.getHeight());
         vbar.setMin(0);
         vbar.setMax(max);
@@ -375,6 +646,15 @@ final class TimelineView extends BorderPane {
         selected.set(d == null ? null : d.box());
         details.show(d == null ? null : d.box(), d == null ? null : d.track());
         redraw();
+    }
+
+    private CounterDrawn counterAt(double y) {
+        for (CounterDrawn c : counterRows) {
+            if (y >= c.y() && y < c.y() + c.h()) {
+                return c;
+            }
+        }
+        return null;
     }
 
     private Drawn hit(double x, double y) {
@@ -424,6 +704,7 @@ final class TimelineView extends BorderPane {
 
         Font small = Font.font("System", 11);
         Font bold = Font.font("System", FontWeight.BOLD, 12);
+        String needle = searchNeedle();
         double y = RULER_H - vbar.getValue();
         g.setTextBaseline(VPos.CENTER);
         for (TimelineQuery.Track t : tracks) {
@@ -446,14 +727,33 @@ final class TimelineView extends BorderPane {
                     double bw = Math.max(1, x1 - x0);
                     double by = rowsTop + b.depth() * ROW_H;
                     Color c = Palette.of(b.category());
+                    boolean match = needle != null && b.name().toLowerCase(Locale.ROOT).contains(needle);
+                    if (needle != null && !match) {
+                        c = c.deriveColor(0, 0.2, isDark ? 0.5 : 1.4, isDark ? 0.8 : 0.5); // search: the rest fades
+                    }
                     g.setFill(b.merged() > 1 ? c.deriveColor(0, 0.85, 1, 0.85) : c);
                     g.fillRect(x0, by, bw, ROW_H - 2);
+                    if (match) {
+                        g.setStroke(isDark ? Color.WHITE : Color.web("#111111"));
+                        g.setLineWidth(1.5);
+                        g.strokeRect(x0 + 0.75, by + 0.75, Math.max(0.5, bw - 1.5), ROW_H - 3.5);
+                    }
                     drawn.add(new Drawn(b, t, x0, by, bw, ROW_H - 2));
                     if (bw > 36) {
-                        g.setFill(Palette.textOn(c));
+                        g.setFill(needle != null && !match ? muted : Palette.textOn(c));
                         g.setFont(small);
                         String label = b.merged() > 1 ? b.merged() + " slices" : b.name();
                         g.fillText(fit(label, bw - 6), Math.max(x0, LABEL_W) + 3, by + (ROW_H - 2) / 2);
+                    }
+                }
+                // instants: a small marker in the strip above the track's first row
+                g.setFill(isDark ? Color.web("#f0f0f0") : Color.web("#333333"));
+                for (CounterQuery.Instant in : instants) {
+                    if (in.trackId() == t.id()) {
+                        double ix = nsToX(in.tsNs());
+                        if (ix >= LABEL_W && ix <= w) {
+                            g.fillPolygon(new double[] {ix - 4, ix + 4, ix}, new double[] {y + 4, y + 4, y + 13}, 3);
+                        }
                     }
                 }
                 TimelineQuery.Box sel = selected.get();
@@ -490,6 +790,23 @@ final class TimelineView extends BorderPane {
             }
             y += th;
         }
+        drawCounters(g, y, w, h, fg, muted, gutter, grid, small, bold);
+
+        Range sel = rangeSelection.get();
+        double selX0 = 0;
+        double selX1 = 0;
+        if (sel != null) {
+            selX0 = Math.max(LABEL_W, nsToX(sel.startNs()));
+            selX1 = Math.min(w, nsToX(sel.endNs()));
+            if (selX1 > selX0 - 1) {
+                g.setFill(isDark ? Color.rgb(120, 170, 255, 0.16) : Color.rgb(30, 90, 200, 0.10));
+                g.fillRect(selX0, RULER_H, Math.max(1, selX1 - selX0), h - RULER_H);
+                g.setStroke(isDark ? Color.web("#7fb0ff") : Color.web("#1e5ac8"));
+                g.setLineWidth(1);
+                g.strokeLine(Math.floor(selX0) + 0.5, RULER_H, Math.floor(selX0) + 0.5, h);
+                g.strokeLine(Math.floor(selX1) + 0.5, RULER_H, Math.floor(selX1) + 0.5, h);
+            }
+        }
 
         // ruler
         g.setFill(gutter);
@@ -510,10 +827,92 @@ final class TimelineView extends BorderPane {
             g.strokeLine(Math.floor(x) + 0.5, RULER_H - 7, Math.floor(x) + 0.5, RULER_H);
             g.fillText(tickLabel(t - spanStartRel, ticks[0], r.endNs() - spanStartRel), x + 4, RULER_H / 2 - 2);
         }
+        if (sel != null && selX1 > selX0 - 1) {
+            // the range on the ruler: a band with its duration
+            Color band = isDark ? Color.web("#2f4a78") : Color.web("#cfe0fb");
+            g.setFill(band);
+            g.fillRect(selX0, RULER_H - 13, Math.max(1, selX1 - selX0), 13);
+            String d = Units.duration(Math.round(sel.width()));
+            g.setFont(Font.font("System", FontWeight.BOLD, 11));
+            g.setFill(fg);
+            g.setTextAlign(TextAlignment.CENTER);
+            double cx = Math.max(LABEL_W + 30, Math.min(w - 30, (selX0 + selX1) / 2));
+            g.fillText(d, cx, RULER_H - 6.5);
+            g.setTextAlign(TextAlignment.LEFT);
+            g.setFont(small);
+        }
         if (emptyMessage != null || tracks.isEmpty()) {
             g.setFill(muted);
             g.setFont(Font.font("System", 14));
             g.fillText(emptyMessage != null ? emptyMessage : "Reading tracks…", LABEL_W + 20, RULER_H + 40);
+        }
+    }
+
+    /** Counter rows under the slice tracks: a step-area chart per counter, scaled from 0 (or its min) to its max. */
+    private void drawCounters(GraphicsContext g, double y, double w, double h, Color fg, Color muted, Color gutter,
+                              Color grid, Font small, Font bold) {
+        counterRows.clear();
+        boolean isDark = dark.get();
+        Color line = isDark ? Color.web("#7FA7D9") : Color.web("#3A6EA5");
+        Color area = line.deriveColor(0, 1, 1, 0.28);
+        for (CounterQuery.CounterTrack c : counters) {
+            double th = COUNTER_H + TRACK_GAP;
+            if (y + th >= RULER_H && y <= h) {
+                double top = y + 6;
+                double bottom = y + COUNTER_H - 2;
+                double lo = Math.min(0, c.min());
+                double hi = c.max() > lo ? c.max() : lo + 1;
+                CounterQuery.Series sr = counterSeries.get(c.id());
+                g.save();
+                g.beginPath();
+                g.rect(LABEL_W, RULER_H, w - LABEL_W, h - RULER_H);
+                g.clip();
+                if (sr != null && sr.size() > 0) {
+                    int n = sr.size();
+                    double[] xs = new double[2 * n + 2];
+                    double[] ys = new double[2 * n + 2];
+                    int k = 0;
+                    for (int i = 0; i < n; i++) {
+                        double x = Math.max(LABEL_W - 2, Math.min(w + 2, nsToX(sr.ts()[i])));
+                        double x2 = i + 1 < n ? Math.max(LABEL_W - 2, Math.min(w + 2, nsToX(sr.ts()[i + 1]))) : x;
+                        double vy = bottom - (sr.value()[i] - lo) / (hi - lo) * (bottom - top);
+                        xs[k] = x;
+                        ys[k++] = vy;
+                        xs[k] = x2;
+                        ys[k++] = vy;
+                    }
+                    xs[k] = xs[k - 1];
+                    ys[k++] = bottom;
+                    xs[k] = xs[0];
+                    ys[k++] = bottom;
+                    g.setFill(area);
+                    g.fillPolygon(xs, ys, k);
+                    g.setStroke(line);
+                    g.setLineWidth(1.5);
+                    g.strokePolyline(xs, ys, k - 2);
+                }
+                g.restore();
+                counterRows.add(new CounterDrawn(c, y, COUNTER_H));
+                g.setFill(gutter);
+                g.fillRect(0, Math.max(y, RULER_H), LABEL_W, Math.min(th, y + th - RULER_H));
+                if (y + 10 >= RULER_H) {
+                    g.setFill(fg);
+                    g.setFont(bold);
+                    g.fillText(fit(c.name(), LABEL_W - 16), 10, y + 10);
+                }
+                if (y + 26 >= RULER_H) {
+                    g.setFill(muted);
+                    g.setFont(small);
+                    g.fillText(fit("max " + c.format(c.max()) + " · min " + c.format(c.min()), LABEL_W - 16), 10, y + 26);
+                    if (y + 40 >= RULER_H) {
+                        g.fillText(fit(String.format("%,d samples", c.samples())
+                                + (c.detail().isEmpty() ? "" : " · " + c.detail()), LABEL_W - 16), 10, y + 40);
+                    }
+                }
+                g.setStroke(grid);
+                g.strokeLine(0, y + th - 0.5, w, y + th - 0.5);
+            }
+            y += th;
         }
     }
 

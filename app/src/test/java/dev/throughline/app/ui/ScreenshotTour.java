@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Takes the screenshots of docs/ui.md: run under Xvfb with a real (GTK) window, not Monocle, e.g.
- * {@code xvfb-run -a -s "-screen 0 1600x1000x24" java -cp … dev.throughline.app.ui.ScreenshotTour CAPTURE OUTDIR}.
+ * {@code xvfb-run -a -s "-screen 0 1600x1000x24" java -cp … dev.throughline.app.ui.ScreenshotTour CAPTURE OUTDIR [SAMPLED [CANDIDATE]]}.
+ * SAMPLED, a capture recorded with CPU samples and counters (e.g. {@code throughline record} of
+ * samples/pytorch-train), adds the flame graph, range selection, counter and search shots; CANDIDATE, a
+ * second recording of the same job, adds the Compare tab (CANDIDATE against SAMPLED).
  * Uses ImageMagick's {@code import -window root}.
  */
 public final class ScreenshotTour {
@@ -112,11 +115,139 @@ public final class ScreenshotTour {
         });
         Thread.sleep(1500);
         shot(out.resolve("error.png"));
+        if (args.length > 2) {
+            fx(() -> {
+                window.errorDialog().close();
+                return null;
+            });
+            sampledTour(Path.of(args[2]), out);
+        }
+        if (args.length > 3) {
+            compareTour(Path.of(args[2]), Path.of(args[3]), out);
+        }
         Platform.exit();
         System.exit(0);
     }
 
+    /** The flame graph, a range with its totals, counters and search, on a recorded capture with samples. */
+    private static void sampledTour(Path capture, Path out) throws Exception {
+        fx(() -> {
+            window.open(capture);
+            return null;
+        });
+        waitFor(() -> !window.busy() && window.selectedView() != null
+                && window.selectedView().session().source().equals(capture));
+        CaptureView v = fx(window::selectedView);
+        fx(() -> {
+            v.showView("Flame");
+            return null;
+        });
+        waitFor(() -> !v.flame().loadingProperty().get() && !v.flame().drawn().isEmpty());
+        Thread.sleep(800);
+        shot(out.resolve("flame.png"));
+
+        fx(() -> {
+            CallTree.Node main = findIn(v.flame().tree().root(), "main", "train.py");
+            v.flame().setFocus(main);
+            v.flame().filterField().setText("fetch");
+            return null;
+        });
+        Thread.sleep(800);
+        shot(out.resolve("flame-zoom.png"));
+
+        fx(() -> {
+            v.flame().filterField().setText("");
+            v.flame().setFocus(null);
+            v.showView("Timeline");
+            return null;
+        });
+        waitFor(() -> !v.timeline().loadingProperty().get() && !v.timeline().drawn().isEmpty());
+        fx(() -> {
+            var steps = v.session().report().overview().steps();
+            long origin = v.session().reader().timeOriginNs();
+            v.timeline().selectRange(steps.get(10).startNs() - origin, steps.get(14).endNs() - origin);
+            return null;
+        });
+        Thread.sleep(1200);
+        shot(out.resolve("timeline-range.png"));
+
+        fx(() -> {
+            v.timeline().searchField().setText("DataLoader");
+            return null;
+        });
+        waitFor(() -> v.timeline().searchResult() != null);
+        fx(() -> {
+            v.timeline().jump(1);
+            v.timeline().jump(1);
+            return null;
+        });
+        Thread.sleep(300);
+        waitFor(() -> !v.timeline().loadingProperty().get());
+        Thread.sleep(800);
+        shot(out.resolve("timeline-search.png"));
+
+        fx(() -> {
+            v.timeline().searchField().setText("");
+            v.timeline().rangePane().flameButton().fire();
+            return null;
+        });
+        Thread.sleep(300);
+        waitFor(() -> !v.flame().loadingProperty().get());
+        Thread.sleep(800);
+        shot(out.resolve("flame-range.png"));
+        fx(() -> {
+            window.darkProperty().set(true);
+            return null;
+        });
+        Thread.sleep(1200);
+        System.out.println("dark: " + fx(() -> window.darkProperty().get()));
+        shot(out.resolve("flame-dark.png"));
+        fx(() -> {
+            window.darkProperty().set(false);
+            return null;
+        });
+    }
+
+    /** CANDIDATE (e.g. the same job with DataLoader workers) compared with the sampled capture as the baseline. */
+    private static void compareTour(Path baseline, Path candidate, Path out) throws Exception {
+        fx(() -> {
+            window.open(candidate);
+            return null;
+        });
+        waitFor(() -> !window.busy() && window.selectedView() != null
+                && window.selectedView().session().source().equals(candidate));
+        CaptureView v = fx(window::selectedView);
+        fx(() -> {
+            v.showView("Compare");
+            CaptureSession base = window.openSessions().stream().filter(s -> s.source().equals(baseline)).findFirst()
+                    .orElseThrow();
+            v.compare().compareWith(base);
+            return null;
+        });
+        waitFor(() -> v.compare().result() != null);
+        Thread.sleep(800);
+        shot(out.resolve("compare.png"));
+    }
+
+    private static CallTree.Node findIn(CallTree.Node n, String function, String fileSuffix) {
+        if (!n.isRoot() && n.function().equals(function) && n.file() != null && n.file().endsWith(fileSuffix)) {
+            return n;
+        }
+        for (CallTree.Node c : n.children()) {
+            CallTree.Node f = findIn(c, function, fileSuffix);
+            if (f != null) {
+                return f;
+            }
+        }
+        return null;
+    }
+
     private static void shot(Path file) throws Exception {
+        // on a loaded machine the window can lag its state: let the FX thread drain and a few pulses render
+        for (int i = 0; i < 3; i++) {
+            fx(() -> null);
+            Thread.sleep(300);
+        }
         Process p = new ProcessBuilder("import", "-window", "root", file.toString()).inheritIO().start();
         if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("import failed for " + file);
