@@ -38,7 +38,7 @@ class InputBoundRecordTest {
         Path metrics = dir.resolve("w" + workers + ".json");
         RecordCommandTest.Run r = RecordCommandTest.record("-o", out.toString(), "--sample-hz", "0", "--",
                 RecordCommandTest.PYTHON, TRAIN.toString(), "--workers", Integer.toString(workers),
-                "--transform-ms", "20", "--batch", "8", "--steps", "8", "--metrics-out", metrics.toString());
+                "--transform-ms", "20", "--batch", "8", "--steps", "16", "--metrics-out", metrics.toString());
         assertEquals(0, r.code(), r.err());
         Matcher m = Pattern.compile("\"data_wait_s\":\\s*([0-9.eE+-]+)").matcher(Files.readString(metrics));
         assertTrue(m.find(), "train.py wrote its own measured waiting");
@@ -62,7 +62,8 @@ class InputBoundRecordTest {
         assertTrue(Math.abs(captured - alone.loopWaitS()) <= 0.10 * alone.loopWaitS(),
                 "data_wait " + captured + " s vs the loop's own " + alone.loopWaitS() + " s");
 
-        // workers 2: the sleeps overlap compute in two worker processes, whose fetches are recorded too
+        // workers 2: the sleeps overlap compute in two worker processes, whose fetches are recorded too (16 steps:
+        // enough for the steady state, where two workers deliver a batch every ~80 ms instead of ~160 ms)
         Recorded two = record(2);
         assertTrue(two.dataFetches() > 0, "data_fetch slices from the workers");
         double shareAlone = share(high);
