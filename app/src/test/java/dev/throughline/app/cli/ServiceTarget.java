@@ -1,0 +1,79 @@
+package dev.throughline.app.cli;
+
+import dev.throughline.api.Scope;
+import dev.throughline.api.Throughline;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The JVM the attach tests profile, run as a child {@code java} process: a worker serves "requests" in batches of
+ * four (queue phase each, one compute phase per batch, CPU work and garbage so GCs happen, a short park). Commands on
+ * stdin: {@code threads} prints the live thread names on one line, {@code exit} ends it; stdin closed ends it too.
+ */
+public final class ServiceTarget {
+    static volatile double sink;
+
+    private ServiceTarget() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Thread worker = new Thread(ServiceTarget::serve, "target-worker");
+        worker.setDaemon(true);
+        worker.start();
+        System.out.println("ready " + ProcessHandle.current().pid());
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.equals("threads")) {
+                List<String> names = new ArrayList<>();
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    names.add(t.getName());
+                }
+                System.out.println("threads " + String.join("|", names));
+                System.out.flush();
+            } else if (line.equals("exit")) {
+                break;
+            }
+        }
+        System.exit(0);
+    }
+
+    private static void serve() {
+        List<byte[]> garbage = new ArrayList<>();
+        while (true) {
+            long[] batch = new long[4];
+            List<Scope> requests = new ArrayList<>();
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = Throughline.newRequestId();
+                requests.add(Throughline.request(batch[i], "POST /infer"));
+                try (Scope q = Throughline.phase("queue", batch[i])) {
+                    LockSupport.parkNanos(1_000_000L);
+                }
+            }
+            try (Scope c = Throughline.phase("compute", batch)) {
+                double x = 0;
+                for (int i = 0; i < 200_000; i++) {
+                    x += Math.sqrt(i + x);
+                }
+                sink = x;
+                for (int i = 0; i < 200; i++) {
+                    garbage.add(new byte[16 * 1024]);
+                }
+                if (garbage.size() > 2000) {
+                    garbage.clear();
+                }
+            }
+            try (Scope r = Throughline.span("respond")) {
+                LockSupport.parkNanos(15_000_000L); // a park over the agent's 10 ms threshold
+            }
+            for (Scope r : requests) {
+                r.close();
+            }
+            Throughline.step();
+        }
+    }
+}
