@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * The JVM the attach tests profile, run as a child {@code java} process: a worker serves "requests" in batches of
  * four (queue phase each, one compute phase per batch, CPU work and garbage so GCs happen, a short park). Commands on
  * stdin: {@code threads} prints the live thread names on one line, {@code exit} ends it; stdin closed ends it too.
+ * With {@code --run-for MILLIS} it ignores stdin and exits after that long (as a {@code record} child).
  */
 public final class ServiceTarget {
     static volatile double sink;
@@ -26,6 +27,10 @@ public final class ServiceTarget {
         worker.start();
         System.out.println("ready " + ProcessHandle.current().pid());
         System.out.flush();
+        if (args.length == 2 && args[0].equals("--run-for")) {
+            Thread.sleep(Long.parseLong(args[1]));
+            System.exit(0);
+        }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
         for (String line; (line = in.readLine()) != null; ) {
             if (line.equals("threads")) {
