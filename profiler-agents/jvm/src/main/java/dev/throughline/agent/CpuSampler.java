@@ -11,7 +11,7 @@ import java.util.List;
 final class CpuSampler {
     private final AsyncProfilerHandle profiler;
     private final String startCommand;
-    /** The event that actually runs: {@code cpu}, {@code itimer} or {@code wall}. */
+    /** The event that actually runs: {@code cpu} (perf_events cpu-clock), {@code itimer} or {@code wall}. */
     final String engine;
     /** Why the requested event did not run, or null. */
     final String fallback;
@@ -46,8 +46,13 @@ final class CpuSampler {
         return new CpuSampler(profiler, command(engine, intervalNs), engine, fallback);
     }
 
+    /**
+     * async-profiler's own {@code cpu} silently becomes ctimer/itimer where perf_events are refused (seccomp,
+     * paranoid level), so the capture could not say what ran; {@code cpu-clock} is the same perf_events clock with no
+     * fallback, and the fallback is made here, said in META.
+     */
     private static String command(String event, long intervalNs) {
-        return "start,event=" + event + ",interval=" + intervalNs + ",threads";
+        return "start,event=" + (event.equals("cpu") ? "cpu-clock" : event) + ",interval=" + intervalNs + ",threads";
     }
 
     /** Ends the interval: sends its stacks and, unless {@code last}, starts the next one. */

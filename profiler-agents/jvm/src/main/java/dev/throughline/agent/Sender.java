@@ -125,6 +125,11 @@ final class Sender {
         return broken;
     }
 
+    /** Whether the sender thread still runs (it must not once {@link #finish} has returned). */
+    boolean running() {
+        return thread.isAlive();
+    }
+
     String brokenWhy() {
         return brokenWhy;
     }
