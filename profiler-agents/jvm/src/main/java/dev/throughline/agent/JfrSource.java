@@ -16,8 +16,11 @@ final class JfrSource {
 
     /** {@code on}, or {@code unavailable: reason}. */
     String status() {
-        return "unavailable: JDK " + System.getProperty("java.specification.version")
-                + " < 17 (the agent's JFR streaming is built for 17+)";
+        String version = System.getProperty("java.specification.version", "?");
+        if (version.matches("\\d+") && Integer.parseInt(version) >= 17) { // only when multi-release jars are turned off
+            return "unavailable: this JVM did not load the agent jar's Java 17 classes (jdk.util.jar.enableMultiRelease?)";
+        }
+        return "unavailable: JDK " + version + " < 17 (JFR streaming needs 14+; the agent's is built for 17)";
     }
 
     /** Sends what is still held back and closes the stream. */
