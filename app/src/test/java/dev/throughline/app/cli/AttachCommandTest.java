@@ -131,8 +131,7 @@ class AttachCommandTest {
         try (JvmChild target = JvmChild.start()) {
             CompletableFuture<Cli> run = CompletableFuture.supplyAsync(() ->
                     Cli.run("attach", Long.toString(target.pid), "--duration", "60s", "-o", out.toString()));
-            eventually(() -> recording(target.pid) != null || run.isDone(), "the agent started recording");
-            Thread.sleep(1500); // let some requests happen (not an assertion on time)
+            eventually(() -> served(target) >= 3 || run.isDone(), "requests served while the agent records");
             target.exit();
             Cli r = run.join();
             assertEquals(0, r.exitCode(), r.err());
@@ -192,7 +191,7 @@ class AttachCommandTest {
     void recordRunsAJavaCommandWithTheAgentThroughJavaToolOptions() throws Exception {
         Path out = dir.resolve("rec.tlcap");
         List<String> args = new ArrayList<>(List.of("record", "-o", out.toString(), "--"));
-        args.addAll(JvmChild.command("--run-for", "2500"));
+        args.addAll(JvmChild.command("--serve", "3"));
         Cli r = Cli.run(args.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.err().contains("recorded 1 process"), r.err());
@@ -219,6 +218,14 @@ class AttachCommandTest {
             return JvmProcesses.recording(pid);
         } catch (Exception e) {
             return null;
+        }
+    }
+
+    private static long served(JvmChild target) {
+        try {
+            return target.served();
+        } catch (Exception e) {
+            return -1;
         }
     }
 

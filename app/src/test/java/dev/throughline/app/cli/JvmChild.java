@@ -55,6 +55,16 @@ final class JvmChild implements AutoCloseable {
         return List.of(line.substring(8).split("\\|"));
     }
 
+    /** Batches whose requests were marked while an agent's sink was installed. */
+    long served() throws IOException {
+        in.println("served");
+        String line = out.readLine();
+        if (line == null || !line.startsWith("served ")) {
+            throw new IOException("no served count from the target: " + line);
+        }
+        return Long.parseLong(line.substring(7).trim());
+    }
+
     void exit() {
         in.println("exit");
     }

@@ -12,11 +12,14 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The JVM the attach tests profile, run as a child {@code java} process: a worker serves "requests" in batches of
  * four (queue phase each, one compute phase per batch, CPU work and garbage so GCs happen, a short park). Commands on
- * stdin: {@code threads} prints the live thread names on one line, {@code exit} ends it; stdin closed ends it too.
- * With {@code --run-for MILLIS} it ignores stdin and exits after that long (as a {@code record} child).
+ * stdin: {@code threads} prints the live thread names on one line, {@code served} how many batches were served
+ * while an agent's sink was installed, {@code exit} ends it; stdin closed ends it too.
+ * With {@code --serve N} it ignores stdin and exits once N batches were served while recorded (as a {@code record}
+ * child).
  */
 public final class ServiceTarget {
     static volatile double sink;
+    static final java.util.concurrent.atomic.AtomicLong SERVED_WHILE_RECORDED = new java.util.concurrent.atomic.AtomicLong();
 
     private ServiceTarget() {
     }
@@ -27,8 +30,11 @@ public final class ServiceTarget {
         worker.start();
         System.out.println("ready " + ProcessHandle.current().pid());
         System.out.flush();
-        if (args.length == 2 && args[0].equals("--run-for")) {
-            Thread.sleep(Long.parseLong(args[1]));
+        if (args.length == 2 && args[0].equals("--serve")) { // exit once N batches were recorded (at most a minute)
+            long n = Long.parseLong(args[1]);
+            for (int i = 0; i < 600 && SERVED_WHILE_RECORDED.get() < n; i++) {
+                Thread.sleep(100);
+            }
             System.exit(0);
         }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
@@ -39,6 +45,9 @@ public final class ServiceTarget {
                     names.add(t.getName());
                 }
                 System.out.println("threads " + String.join("|", names));
+                System.out.flush();
+            } else if (line.equals("served")) {
+                System.out.println("served " + SERVED_WHILE_RECORDED.get());
                 System.out.flush();
             } else if (line.equals("exit")) {
                 break;
@@ -75,10 +84,14 @@ public final class ServiceTarget {
             try (Scope r = Throughline.span("respond")) {
                 LockSupport.parkNanos(15_000_000L); // a park over the agent's 10 ms threshold
             }
+            boolean recorded = Throughline.active();
             for (Scope r : requests) {
                 r.close();
             }
             Throughline.step();
+            if (recorded && Throughline.active()) {
+                SERVED_WHILE_RECORDED.incrementAndGet();
+            }
         }
     }
 }

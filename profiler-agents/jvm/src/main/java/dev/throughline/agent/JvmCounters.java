@@ -30,10 +30,14 @@ final class JvmCounters {
         }
     }
 
-    /** -1 where the JDK does not say (not a com.sun.management bean). */
+    /** -1 where the JDK does not say: not a com.sun.management bean, or a runtime without jdk.management. */
     private long processCpuNs() {
-        if (os instanceof com.sun.management.OperatingSystemMXBean) {
-            return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+        try {
+            if (os instanceof com.sun.management.OperatingSystemMXBean) {
+                return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+            }
+        } catch (LinkageError noJdkManagement) {
+            // a jlink-ed runtime may lack the module: no cpu_percent
         }
         return -1;
     }

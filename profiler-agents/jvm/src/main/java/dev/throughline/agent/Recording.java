@@ -88,14 +88,20 @@ final class Recording {
             sender.offer(new Event.Meta("agent", "throughline-jvm-agent " + version()));
             sender.offer(new Event.Meta("java.version", System.getProperty("java.version", "?")));
             sampler = startSampler(sender);
-            jfr = JfrSource.start(sender, threads, args.parkThresholdNs);
-            sender.offer(new Event.Meta("jfr", jfr.status()));
+            try {
+                jfr = JfrSource.start(sender, threads, args.parkThresholdNs);
+                sender.offer(new Event.Meta("jfr", jfr.status()));
+            } catch (LinkageError noJfrModule) { // a jlink-ed runtime without jdk.jfr cannot even link JfrSource
+                sender.offer(new Event.Meta("jfr", "unavailable: " + noJfrModule));
+            }
             api = new ApiBridge(sender);
             api.scan(inst);
             sender.offer(new Event.Meta("api", api.installedCount() > 0 ? "connected" : "not loaded (yet)"));
+            final Sender out = sender;
             JvmCounters counters = new JvmCounters();
-            threads.refresh(sender);
-            counters.read(sender);
+            guarded(sender, "threads", () -> threads.refresh(out));
+            final JvmCounters first = counters;
+            counters = guarded(sender, "counters", () -> first.read(out)) ? counters : null;
 
             long started = System.nanoTime();
             long nextCounters = started + COUNTERS_EVERY_NS;
@@ -110,19 +116,25 @@ final class Recording {
                 } else if (sender.collectorGone()) {
                     requestStop(sender.brokenWhy());
                 }
-                if (now >= nextCounters) {
-                    counters.read(sender);
+                if (now >= nextCounters && counters != null) {
+                    final JvmCounters c = counters;
+                    counters = guarded(sender, "counters", () -> c.read(out)) ? counters : null;
                     nextCounters = now + COUNTERS_EVERY_NS;
                 }
                 if (now >= nextCycle) {
-                    threads.refresh(sender);
+                    guarded(sender, "threads", () -> threads.refresh(out));
                     if (sampler != null) {
-                        sampler.cycle(sender, threads, false);
+                        final CpuSampler s = sampler;
+                        if (!guarded(sender, "profiler", () -> s.cycle(out, threads, false))) {
+                            s.stopQuietly();
+                            sampler = null;
+                        }
                     }
                     nextCycle = now + CYCLE_EVERY_NS;
                 }
                 if (now >= nextScan) {
-                    api.scan(inst);
+                    final ApiBridge a = api;
+                    guarded(sender, "api", () -> a.scan(inst));
                     if (!apiSaid && api.installedCount() > 0) {
                         sender.offer(new Event.Meta("api", "connected"));
                         apiSaid = true;
@@ -137,9 +149,13 @@ final class Recording {
                 sampler.cycle(sender, threads, true); // the last partial interval
                 sampler = null;
             }
-            jfr.close();
-            jfr = null;
-            counters.read(sender);
+            if (jfr != null) {
+                jfr.close();
+                jfr = null;
+            }
+            if (counters != null) {
+                counters.read(sender);
+            }
             sender.offer(new Event.Meta("stopped", stopReason));
         } catch (InterruptedException e) {
             // stopping
@@ -166,6 +182,24 @@ final class Recording {
                 // the hook is what stopped us
             }
             CURRENT.compareAndSet(this, null);
+        }
+    }
+
+    private interface Source {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs one source's periodic work; a source that fails is reported once ({@code META <what>_error}) and left
+     * out from then on, the others go on recording.
+     */
+    private static boolean guarded(Sender sender, String what, Source source) {
+        try {
+            source.run();
+            return true;
+        } catch (Exception | LinkageError e) {
+            sender.offer(new Event.Meta(what + "_error", String.valueOf(e)));
+            return false;
         }
     }
 
