@@ -18,11 +18,14 @@ import java.util.regex.Pattern;
 
 @Command(name = "ps", mixinStandardHelpOptions = true,
         description = {"List the local processes Throughline can profile: JVMs (attach) and Python processes (record).",
-            "The agent column says whether a Throughline agent records it now: for a JVM, its recording property",
-            "(read through one attach per JVM); for Python, THROUGHLINE_TOKEN in its environment ('?' when unreadable)."})
+            "The agent column says whether a Throughline agent records it: for a JVM, its recording property (read",
+            "through attach only where the JVM's attach listener already runs: ps never signals a JVM), else the agent",
+            "on its command line or in JAVA_TOOL_OPTIONS; for Python, THROUGHLINE_TOKEN in its environment.",
+            "'?' when that cannot be read (another user's process)."})
 final class PsCommand implements Callable<Integer> {
     /** {@code python}, {@code python3}, {@code python3.11}, as a file name. */
     private static final Pattern PYTHON = Pattern.compile("python[0-9.]*");
+    private static final String AGENT_JAR = JvmAgent.JAR.getFileName().toString();
 
     record Row(long pid, String kind, String name, String agent) {
     }
@@ -62,13 +65,28 @@ final class PsCommand implements Callable<Integer> {
         return rows;
     }
 
+    /**
+     * Never signals a JVM: attaching to one whose attach listener is not running yet starts it with SIGQUIT (fatal to
+     * a JVM run with -Xrs). A dynamically loaded agent implies a running listener, so the property is read only
+     * there; otherwise the agent can only have come from the command line or JAVA_TOOL_OPTIONS ({@code record}).
+     */
     private static String jvmAgent(long pid) {
-        try {
-            String recording = JvmProcesses.recording(pid);
-            return recording == null ? "-" : "yes";
-        } catch (IOException | UserError | RuntimeException e) {
-            return "?";
+        String socket = ".java_pid" + pid;
+        if (Files.exists(Path.of("/proc", Long.toString(pid), "root", "tmp", socket)) || Files.exists(Path.of("/tmp", socket))) {
+            try {
+                return JvmProcesses.recording(pid) == null ? "-" : "yes";
+            } catch (IOException | UserError | RuntimeException e) {
+                return "?";
+            }
         }
+        List<String> argv = nulSeparated(Path.of("/proc", Long.toString(pid), "cmdline"));
+        List<String> env = nulSeparated(Path.of("/proc", Long.toString(pid), "environ"));
+        boolean onCommandLine = argv != null && argv.stream().anyMatch(a -> a.startsWith("-javaagent:") && a.contains(AGENT_JAR));
+        boolean inToolOptions = env != null && env.stream().anyMatch(e -> e.startsWith("JAVA_TOOL_OPTIONS=") && e.contains(AGENT_JAR));
+        if (onCommandLine || inToolOptions) {
+            return "yes";
+        }
+        return env == null ? "?" : "-";
     }
 
     /** Processes whose argv[0] is a python binary; their script (or -m module, -c) as the name. */

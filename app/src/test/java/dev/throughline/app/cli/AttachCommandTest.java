@@ -68,6 +68,9 @@ class AttachCommandTest {
                     second.err());
             assertFalse(Files.exists(dir.resolve("2.tlcap")), "no capture for the refused attach");
 
+            Cli listing = Cli.run("ps"); // attach started the target's listener: ps reads the recording property
+            assertTrue(listing.out().lines().anyMatch(l -> l.matches("\\s*" + target.pid + "\\s+jvm\\s+yes\\s+.*")), listing.out());
+
             Cli r = first.join();
             assertEquals(0, r.exitCode(), r.err());
             assertTrue(r.err().contains("attached to pid " + target.pid + " (" + ServiceTarget.class.getName() + ")"), r.err());
@@ -184,6 +187,26 @@ class AttachCommandTest {
             if (python != null) {
                 python.destroy();
             }
+        }
+    }
+
+    @Test
+    void anAgentThatCannotConnectSaysSoOnceAndTheProgramRunsUnprofiled() throws Exception {
+        Path stderr = dir.resolve("stderr.txt");
+        Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", "-javaagent:" + HOME.resolve(JvmAgent.JAR),
+                "THROUGHLINE_ADDR", "127.0.0.1:1", "THROUGHLINE_TOKEN", "nobody-listens");
+        try (JvmChild target = JvmChild.start(env, stderr)) {
+            eventually(() -> agentThreads(target).isEmpty(), "the failed agent's thread ended");
+            assertTrue(target.process.isAlive());
+            assertEquals(0, target.served(), "no sink was installed");
+            List<String> warnings = Files.readAllLines(stderr).stream().filter(l -> l.startsWith("throughline agent:")).toList();
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).startsWith("throughline agent: warning: not recording: ")
+                    && warnings.get(0).endsWith("(the program runs unprofiled)"), warnings.get(0));
+
+            Cli r = Cli.run("ps"); // never attached: ps knows the agent from JAVA_TOOL_OPTIONS, without signalling
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s*" + target.pid + "\\s+jvm\\s+yes\\s+.*")), r.out());
+            assertNull(recording(target.pid), "no recording mark left");
         }
     }
 

@@ -45,6 +45,13 @@ final class JvmChild implements AutoCloseable {
         return new JvmChild(new ProcessBuilder(command()).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     }
 
+    /** With extra environment, its stderr into a file. */
+    static JvmChild start(java.util.Map<String, String> env, Path stderr) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command()).redirectError(stderr.toFile());
+        pb.environment().putAll(env);
+        return new JvmChild(pb.start());
+    }
+
     /** The names of the target's live threads. */
     List<String> threads() throws IOException {
         in.println("threads");
