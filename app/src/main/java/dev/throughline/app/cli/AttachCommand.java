@@ -141,10 +141,21 @@ final class AttachCommand implements Callable<Integer> {
         int run(long durationNs, long connectTimeoutNs, long graceNs) throws UserError {
             Thread hook = new Thread(() -> finish("interrupted"), "throughline-attach-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
+            boolean terminal = System.console() != null;
+            long nextStatus = started + 1_000_000_000L;
             String why;
             while (true) {
                 long elapsed = System.nanoTime() - started;
                 CollectorStats s = collector.stats();
+                if (terminal && System.nanoTime() >= nextStatus) { // one live line, as record shows
+                    synchronized (this) {
+                        if (!finished) {
+                            err.print("\r" + RecordingOutput.statusLine(s, elapsed) + "\u001b[K");
+                            err.flush();
+                        }
+                    }
+                    nextStatus += 1_000_000_000L;
+                }
                 if (s.processes() > 0 && collector.openConnections() == 0) {
                     why = null; // the agent said BYE (duration over) or its connection ended
                     break;
@@ -191,6 +202,9 @@ final class AttachCommand implements Callable<Integer> {
                 return null;
             }
             finished = true;
+            if (System.console() != null) {
+                err.print("\r\u001b[K");
+            }
             if ("interrupted".equals(why)) {
                 err.println("throughline: interrupted: stopping the agent in pid " + pid + " and closing the capture");
                 err.flush();

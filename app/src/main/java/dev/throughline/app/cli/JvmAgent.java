@@ -31,6 +31,24 @@ final class JvmAgent {
         return jar;
     }
 
+    /**
+     * What a {@code record} child's environment gets for the JVM agent: nothing unless COMMAND is a java launcher;
+     * without the jar, a warning and nothing (a missing -javaagent jar would stop the JVM from starting at all).
+     */
+    static Map<String, String> forJavaChild(List<String> command, int sampleHz, Path out, String existing,
+                                            java.io.PrintWriter err) {
+        if (!isJavaLauncher(command)) {
+            return Map.of();
+        }
+        Path jar = jar();
+        if (!Files.isRegularFile(jar)) {
+            err.println("throughline: warning: no JVM agent at " + jar + " (throughline.home is " + home()
+                    + "); the java command runs unprofiled");
+            return Map.of();
+        }
+        return javaToolOptions(jar, sampleHz, out, existing);
+    }
+
     /** Whether COMMAND starts a JVM itself ({@code java}, {@code /usr/bin/java}, ...). */
     static boolean isJavaLauncher(List<String> command) {
         if (command.isEmpty()) {

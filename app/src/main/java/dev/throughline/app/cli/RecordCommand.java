@@ -113,9 +113,8 @@ final class RecordCommand implements Callable<Integer> {
         if (!torchProfiler) {
             pb.environment().remove("THROUGHLINE_TORCH_PROFILER");
         }
-        if (JvmAgent.isJavaLauncher(command)) { // a java COMMAND gets the JVM agent, as Python gets its bootstrap
-            pb.environment().putAll(JvmAgent.javaToolOptions(JvmAgent.jar(), sampleHz, out, System.getenv("JAVA_TOOL_OPTIONS")));
-        }
+        // a java COMMAND gets the JVM agent through JAVA_TOOL_OPTIONS, as Python gets its bootstrap
+        pb.environment().putAll(JvmAgent.forJavaChild(command, sampleHz, out, System.getenv("JAVA_TOOL_OPTIONS"), err));
         Session session = new Session(collector, gpuFeed, err);
         Process child;
         try {
