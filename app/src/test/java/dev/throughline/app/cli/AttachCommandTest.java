@@ -125,6 +125,15 @@ class AttachCommandTest {
             assertTrue(target.process.isAlive());
             eventually(() -> agentThreads(target).isEmpty(), "no agent thread left: " + agentThreads(target));
             assertNull(recording(target.pid));
+
+            // and it can be recorded again, with the profiler the first recording loaded
+            Path again = dir.resolve("again.tlcap");
+            Cli second2 = Cli.run("attach", Long.toString(target.pid), "--duration", "1s", "-o", again.toString());
+            assertEquals(0, second2.exitCode(), second2.err());
+            try (CaptureReader c = CaptureReader.open(again)) {
+                assertTrue(c.meta("agent.jvm." + target.pid + ".profiler").startsWith("bundled (loaded by an earlier recording)"));
+            }
+            eventually(() -> agentThreads(target).isEmpty(), "no agent thread left: " + agentThreads(target));
         }
     }
 

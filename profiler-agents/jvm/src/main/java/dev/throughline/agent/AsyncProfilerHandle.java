@@ -38,7 +38,8 @@ final class AsyncProfilerHandle {
         if (hosts != null) {
             try {
                 Object p = hosts.getMethod("getInstance").invoke(null);
-                return new AsyncProfilerHandle(p, "host's " + version(p));
+                return new AsyncProfilerHandle(p, (fromThisJar(hosts) ? "bundled (loaded by an earlier recording) " : "host's ")
+                        + version(p));
             } catch (InvocationTargetException e) {
                 throw new Exception("the host has its own async-profiler class (" + hosts.getClassLoader()
                         + ") whose library does not load: " + e.getCause(), e);
@@ -98,6 +99,15 @@ final class AsyncProfilerHandle {
             }
         }
         return null;
+    }
+
+    private static boolean fromThisJar(Class<?> c) {
+        try {
+            return c.getProtectionDomain().getCodeSource().getLocation()
+                    .equals(AsyncProfilerHandle.class.getProtectionDomain().getCodeSource().getLocation());
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** A libasyncProfiler.so already in the process's memory map, or null. */
