@@ -20,10 +20,11 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 
 @Command(name = "attach", mixinStandardHelpOptions = true,
-        description = {"Attach the JVM agent to a running JVM and record it for a while into a capture.",
-            "CPU stack samples (async-profiler), GC pauses, safepoints and thread parks (JFR, JDK 17+), heap, thread and",
-            "CPU counters, and the requests, phases and steps the program marks with throughline-api. The agent",
-            "stops itself at the end and leaves the JVM as it was. Ctrl-C stops early and still closes the capture."},
+        description = {"Attach the JVM agent to a running JVM (Java 11+) and record it into a capture:",
+            "CPU stack samples (async-profiler), GC pauses, safepoints and thread parks",
+            "(JFR, JDK 17+), heap, thread and CPU counters, and the requests, phases and",
+            "steps the program marks with throughline-api. The agent stops itself at the",
+            "end and leaves the JVM as it was. Ctrl-C stops early and closes the capture."},
         footer = {"", "Example: throughline attach 4242 --duration 30s -o service.tlcap", "List JVMs: throughline ps"})
 final class AttachCommand implements Callable<Integer> {
     /** How long a loaded agent may take to connect before attach gives up. */

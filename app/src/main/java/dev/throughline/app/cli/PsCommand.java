@@ -17,11 +17,12 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
 @Command(name = "ps", mixinStandardHelpOptions = true,
-        description = {"List the local processes Throughline can profile: JVMs (attach) and Python processes (record).",
-            "The agent column says whether a Throughline agent records it: for a JVM, its recording property (read",
-            "through attach only where the JVM's attach listener already runs: ps never signals a JVM), else the agent",
-            "on its command line or in JAVA_TOOL_OPTIONS; for Python, THROUGHLINE_TOKEN in its environment.",
-            "'?' when that cannot be read (another user's process)."})
+        description = {"List the local processes Throughline can profile: JVMs (attach) and",
+            "Python processes (record). AGENT says whether a Throughline agent is in it:",
+            "for a JVM its recording property, read through attach only where the JVM's",
+            "attach listener already runs (ps never signals a JVM), else the agent on its",
+            "command line or in JAVA_TOOL_OPTIONS; for Python, THROUGHLINE_TOKEN in its",
+            "environment. '?': not readable (another user's process)."})
 final class PsCommand implements Callable<Integer> {
     /** {@code python}, {@code python3}, {@code python3.11}, as a file name. */
     private static final Pattern PYTHON = Pattern.compile("python[0-9.]*");
