@@ -40,7 +40,7 @@ class AttachCommandTest {
     void home() {
         savedHome = System.getProperty("throughline.home");
         System.setProperty("throughline.home", HOME.toString());
-        assertTrue(Files.isRegularFile(HOME.resolve(JvmAgent.JAR)), "the agent jar is built first: " + JvmAgent.JAR);
+        assertTrue(Files.isRegularFile(HOME.resolve(JvmAgent.JAR)), "no " + JvmAgent.JAR + ": it is built in the package phase (mvn verify)");
     }
 
     @AfterEach
@@ -210,7 +210,7 @@ class AttachCommandTest {
             assertEquals(0, target.served(), "no sink was installed");
             List<String> warnings = Files.readAllLines(stderr).stream().filter(l -> l.startsWith("throughline agent:")).toList();
             assertEquals(1, warnings.size(), warnings.toString());
-            assertTrue(warnings.get(0).startsWith("throughline agent: warning: not recording: ")
+            assertTrue(warnings.get(0).startsWith("throughline agent: warning: not recording: no collector at 127.0.0.1:1: ")
                     && warnings.get(0).endsWith("(the program runs unprofiled)"), warnings.get(0));
 
             Cli r = Cli.run("ps"); // never attached: ps knows the agent from JAVA_TOOL_OPTIONS, without signalling

@@ -29,7 +29,8 @@ public final class AgentMain {
                 Recording.start(args, inst);
             }
         } catch (Throwable t) {
-            System.err.println("throughline agent: warning: not recording: " + t.getMessage()
+            System.err.println("throughline agent: warning: not recording: "
+                    + (t.getMessage() == null ? t.toString() : t.getMessage())
                     + " (the program runs unprofiled)");
         }
     }

@@ -161,7 +161,8 @@ final class Recording {
             // stopping
         } catch (Throwable t) {
             System.err.println("throughline agent: warning: " + (sender == null ? "not recording: " : "recording stopped: ")
-                    + t.getMessage() + (sender == null ? " (the program runs unprofiled)" : ""));
+                    + (t.getMessage() == null ? t.toString() : t.getMessage())
+                    + (sender == null ? " (the program runs unprofiled)" : ""));
         } finally {
             if (api != null) {
                 api.uninstall();

@@ -69,7 +69,7 @@ final class Sender {
             } catch (IOException ignored) {
                 // already failing
             }
-            throw e;
+            throw new IOException("no collector at " + args.address() + ": " + e.getMessage(), e);
         }
     }
 
