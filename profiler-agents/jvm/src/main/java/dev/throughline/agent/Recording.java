@@ -173,6 +173,8 @@ final class Recording {
             if (jfr != null) {
                 jfr.close();
             }
+            // free for the next recording before the collector hears BYE: whoever sees this one end may start another
+            CURRENT.compareAndSet(this, null);
             System.clearProperty(PROPERTY);
             if (sender != null) {
                 sender.finish(2000);
@@ -182,7 +184,6 @@ final class Recording {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is what stopped us
             }
-            CURRENT.compareAndSet(this, null);
         }
     }
 
