@@ -4,6 +4,7 @@ import dev.throughline.protocol.CounterFrame;
 import dev.throughline.protocol.Frame;
 import dev.throughline.protocol.Handshake;
 import dev.throughline.protocol.LossFrame;
+import dev.throughline.protocol.MetaFrame;
 import dev.throughline.protocol.SampleFrame;
 import dev.throughline.protocol.SliceFrame;
 import dev.throughline.protocol.StringFrame;
@@ -110,6 +111,7 @@ final class CaptureIngest {
             case Frame.SAMPLE -> sample(c, (SampleFrame) frame);
             case Frame.LOSS -> loss(c, (LossFrame) frame);
             case Frame.BYE -> c.bye = true;
+            case Frame.META -> meta(c, (MetaFrame) frame);
             default -> writer.loss("agent-protocol", "unknown frame type " + frame.type(), 1,
                     c.handshake.kind() + " pid " + c.handshake.pid() + ": skipped " + ((UnknownFrame) frame).skipped() + " bytes");
         }
@@ -263,6 +265,15 @@ final class CaptureIngest {
             c.process.lastLoss.put(kind, f.count());
             writer.loss("agent " + c.handshake.kind(), kind, delta, null);
             drops.addAndGet(delta);
+        }
+    }
+
+    /** An agent's fact about itself, kept per process: {@code agent.<kind>.<pid>.<key>}. */
+    private void meta(Connection c, MetaFrame f) {
+        String key = text(c, f.keyId(), "META key");
+        String value = text(c, f.valueId(), "META value");
+        if (key != null && value != null) {
+            writer.meta("agent." + c.handshake.kind() + "." + c.handshake.pid() + "." + key, value);
         }
     }
 

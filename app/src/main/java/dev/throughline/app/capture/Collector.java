@@ -129,6 +129,11 @@ public final class Collector implements AutoCloseable {
         return writer.target();
     }
 
+    /** Agent connections open now (accepted and not yet ended): {@code attach} waits for its agent's to end. */
+    public int openConnections() {
+        return open.size();
+    }
+
     public CollectorStats stats() {
         return new CollectorStats(processes.size(), refusedCount.get(), steps.get(), events.get(),
                 drops.get() + collectorLoss.total());

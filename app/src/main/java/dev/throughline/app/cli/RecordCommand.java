@@ -1,13 +1,9 @@
 package dev.throughline.app.cli;
 
-import dev.throughline.app.analysis.Finding;
 import dev.throughline.app.capture.Collector;
 import dev.throughline.app.capture.CollectorStats;
 import dev.throughline.app.capture.GpuCounterFeed;
 import dev.throughline.gpu.NvmlSampler;
-import dev.throughline.app.report.Report;
-import dev.throughline.app.report.Units;
-import dev.throughline.storage.CaptureReader;
 import dev.throughline.storage.CaptureSchema;
 import dev.throughline.storage.CaptureWriter;
 import picocli.CommandLine.Command;
@@ -19,8 +15,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "record", mixinStandardHelpOptions = true,
         description = {"Run COMMAND with the profiling agent injected and record it into a capture.",
             "A collector listens on 127.0.0.1 (random port, random per-recording token); a Python COMMAND is",
-            "profiled through PYTHONPATH + sitecustomize, with no change to the script. While it runs, one",
+            "profiled through PYTHONPATH + sitecustomize, with no change to the script (a java COMMAND through",
+            "-javaagent in JAVA_TOOL_OPTIONS). While it runs, one",
             "status line on stderr; at the end, the findings and the capture's path. The exit code is COMMAND's.",
             "Ctrl-C stops COMMAND and still closes the capture."},
         footer = {"", "Example: throughline record -o train.tlcap -- /usr/bin/python3 train.py --epochs 1",
@@ -48,7 +43,6 @@ final class RecordCommand implements Callable<Integer> {
 
     /** The Python agent's bootstrap (its sitecustomize.py), relative to throughline.home. */
     static final Path PYTHON_BOOTSTRAP = Path.of("profiler-agents", "python", "bootstrap");
-    private static final DateTimeFormatter DEFAULT_NAME = DateTimeFormatter.ofPattern("'record-'yyyyMMdd-HHmmss'.tlcap'");
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT.tlcap",
             description = "the capture to write (default: record-YYYYMMDD-HHMMSS.tlcap here)")
@@ -80,13 +74,7 @@ final class RecordCommand implements Callable<Integer> {
         if (sampleHz < 0) {
             throw new UserError("--sample-hz must be 0 or more, was " + sampleHz);
         }
-        Path out = (output != null ? output : Path.of(LocalDateTime.now().format(DEFAULT_NAME))).toAbsolutePath();
-        if (Files.exists(out) && !force) {
-            throw new UserError(out + " already exists (use --force to overwrite)");
-        }
-        if (Files.isDirectory(out)) {
-            throw new UserError(out + " is a folder; give a capture file name (-o OUT.tlcap)");
-        }
+        Path out = RecordingOutput.capturePath(output, force, "record");
         Path home = Path.of(System.getProperty("throughline.home", ".")).toAbsolutePath().normalize();
         Path bootstrap = home.resolve(PYTHON_BOOTSTRAP);
         if (!Files.isRegularFile(bootstrap.resolve("sitecustomize.py"))) {
@@ -125,6 +113,8 @@ final class RecordCommand implements Callable<Integer> {
         if (!torchProfiler) {
             pb.environment().remove("THROUGHLINE_TORCH_PROFILER");
         }
+        // a java COMMAND gets the JVM agent through JAVA_TOOL_OPTIONS, as Python gets its bootstrap
+        pb.environment().putAll(JvmAgent.forJavaChild(command, sampleHz, out, System.getenv("JAVA_TOOL_OPTIONS"), err));
         Session session = new Session(collector, gpuFeed, err);
         Process child;
         try {
@@ -278,26 +268,11 @@ final class RecordCommand implements Callable<Integer> {
         }
 
         private void summary(CollectorStats stats, long elapsedNs) {
-            err.println("throughline: recorded " + counts(stats) + " in " + Units.duration(elapsedNs)
-                    + (stats.refused() > 0 ? " · " + stats.refused() + " connection(s) refused" : ""));
-            try (CaptureReader r = CaptureReader.open(collector.capturePath())) {
-                Report report = Report.of(r);
-                for (Finding f : report.findings()) {
-                    err.printf("  %-8s %s%n           → %s%n", f.severity(), f.message(), f.recommendation());
-                }
-            } catch (Exception e) {
-                err.println("  (no findings: " + e.getMessage() + ")");
-            }
-            err.println("capture: " + collector.capturePath());
+            RecordingOutput.summary(err, collector, stats, elapsedNs);
         }
     }
 
     static String statusLine(CollectorStats s, long elapsedNs) {
-        return "throughline: recording " + elapsedNs / 1_000_000_000L + " s · " + counts(s);
-    }
-
-    private static String counts(CollectorStats s) {
-        return String.format("%d process%s · %,d steps · %,d events · %,d dropped", s.processes(),
-                s.processes() == 1 ? "" : "es", s.steps(), s.events(), s.drops());
+        return RecordingOutput.statusLine(s, elapsedNs);
     }
 }

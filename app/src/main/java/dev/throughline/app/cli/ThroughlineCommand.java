@@ -11,8 +11,8 @@ import java.util.concurrent.Callable;
 /** The root command. With no subcommand it opens the workbench on the bundled sample (a text report without a display). */
 @Command(name = "throughline", mixinStandardHelpOptions = true, version = "throughline 0.1.0",
         description = "ML performance profiling workbench: import traces into captures, report the bottlenecks.",
-        subcommands = {OpenCommand.class, ImportCommand.class, RecordCommand.class, ReportCommand.class, ExportCommand.class,
-            QueryCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {OpenCommand.class, ImportCommand.class, RecordCommand.class, AttachCommand.class, PsCommand.class,
+            ReportCommand.class, ExportCommand.class, QueryCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "With no command: open the workbench on the bundled sample capture (samples/resnet50-sample.tlcap),",
             "or, without a display, report on it as text.",
             "Exit codes: 0 ok, 2 bad input or usage, 1 internal error."})

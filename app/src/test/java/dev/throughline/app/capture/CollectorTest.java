@@ -4,6 +4,7 @@ import dev.throughline.protocol.CounterFrame;
 import dev.throughline.protocol.FrameWriter;
 import dev.throughline.protocol.Handshake;
 import dev.throughline.protocol.LossFrame;
+import dev.throughline.protocol.MetaFrame;
 import dev.throughline.protocol.SampleFrame;
 import dev.throughline.protocol.SliceFrame;
 import dev.throughline.protocol.StringFrame;
@@ -136,6 +137,23 @@ class CollectorTest {
                             + " JOIN thread t ON t.id = s.thread_id", 10).rows().stream()
                     .map(row -> row.stream().map(v -> v instanceof Integer i ? (Object) Long.valueOf(i) : v).toList())
                     .toList());
+        }
+    }
+
+    @Test
+    void metaFramesBecomeCaptureMetaPerAgentProcess() throws Exception {
+        Collector c = start(CollectorOptions.DEFAULTS);
+        try (AgentClient a = new AgentClient(c, new Handshake(c.token(), 1234, 1, "jvm", "Service", ""))) {
+            a.send(new MetaFrame(a.intern("profiler_engine"), a.intern("cpu")));
+            a.send(new MetaFrame(a.intern("profiler_engine"), a.intern("itimer"))); // the later value wins
+            a.send(new MetaFrame(a.intern("jfr"), a.intern("on")));
+            a.bye();
+        }
+        c.close();
+        try (CaptureReader r = read()) {
+            assertEquals("itimer", r.meta("agent.jvm.1234.profiler_engine"));
+            assertEquals("on", r.meta("agent.jvm.1234.jfr"));
+            assertTrue(r.loss().isEmpty(), r.loss().toString());
         }
     }
 

@@ -14,6 +14,7 @@ public abstract class Frame {
     public static final int SAMPLE = 5;
     public static final int LOSS = 6;
     public static final int BYE = 7;
+    public static final int META = 8;
 
     Frame() {
     }
@@ -36,6 +37,7 @@ public abstract class Frame {
             case SAMPLE: return "SAMPLE";
             case LOSS: return "LOSS";
             case BYE: return "BYE";
+            case META: return "META";
             default: return "type " + type;
         }
     }

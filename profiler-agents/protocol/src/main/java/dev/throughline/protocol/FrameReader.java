@@ -84,7 +84,7 @@ public final class FrameReader {
         }
         int payload = (int) length - 1;
         offset += 5;
-        if (type < Frame.STRING || type > Frame.BYE) {
+        if (type < Frame.STRING || type > Frame.META) {
             skip(payload, frameOffset);
             offset += payload;
             frames++;
@@ -126,6 +126,7 @@ public final class FrameReader {
             case Frame.SAMPLE: return SampleFrame.decode(p);
             case Frame.LOSS: return LossFrame.decode(p);
             case Frame.BYE: return ByeFrame.INSTANCE;
+            case Frame.META: return MetaFrame.decode(p);
             default: throw new IllegalStateException("type " + type);
         }
     }

@@ -76,6 +76,8 @@ final class Golden {
             }
             case "LOSS":
                 return new LossFrame(i(f, "kind"), l(f, "count"));
+            case "META":
+                return new MetaFrame(i(f, "key"), i(f, "value"));
             case "BYE":
                 return ByeFrame.INSTANCE;
             default:
