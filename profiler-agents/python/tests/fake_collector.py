@@ -95,6 +95,9 @@ def decode_frame(frame_type, payload):
         out = {"type": "LOSS", "kind": kind, "count": count}
     elif frame_type == 7:
         out = {"type": "BYE"}
+    elif frame_type == 8:
+        key, value = r.unpack("II")
+        out = {"type": "META", "key": key, "value": value}
     else:
         raise ProtocolError("unknown frame type %d" % frame_type)
     if r.pos != len(payload):
@@ -122,6 +125,7 @@ class Session:
         self.counters = []
         self.samples = []
         self.loss = {}
+        self.meta = {}
         self.bye = False
         self.closed = False
         self.errors = []
@@ -164,6 +168,8 @@ class Session:
             self.samples.append({"tid": frame["tid"], "ts_ns": frame["ts_ns"], "stack": stack})
         elif t == "LOSS":
             self.loss[self.s(frame["kind"])] = frame["count"]
+        elif t == "META":
+            self.meta[self.s(frame["key"])] = self.s(frame["value"])
         elif t == "BYE":
             self.bye = True
 

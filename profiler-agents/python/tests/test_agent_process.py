@@ -423,6 +423,10 @@ class TorchProfilerStreamTest(unittest.TestCase):
         # ours ended its first chunk when the user's started (the second ends at exit, after this print)
         self.assertEqual(1, out["torch_profiler"]["chunks"])
         session = collector.sessions[0]
+        self.assertTrue(session.meta["torch_profiler"].startswith("on: torch "), session.meta)
+        self.assertIn("CPU", session.meta["torch_profiler"])
+        self.assertEqual("off", session.meta["stack_sampling"])
+        self.assertIn("torch", session.meta)
         ops = session.by_category("cpu_op")
         linear = [s for s in ops if s["name"] == "aten::linear"]
         # steps 0-3 and 6-7; step 4 belongs to the user's profiler; step 5's forward ran before

@@ -37,6 +37,8 @@ def encode_golden_frame(frame):
                                  [(f["function"], f["file"], f["line"]) for f in frame["frames"]])
     if t == "LOSS":
         return wire.loss_frame(frame["kind"], frame["count"])
+    if t == "META":
+        return wire.meta_frame(frame["key"], frame["value"])
     if t == "BYE":
         return wire.bye_frame()
     raise AssertionError("golden.json has a frame type this test does not know: %r" % t)

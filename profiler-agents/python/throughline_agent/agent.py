@@ -212,6 +212,13 @@ class Agent:
         self.sender = None
         self.sampler = None
         self.torch_profiler = None
+        # facts about this agent, sent as META frames (again on a new connection, and when they change)
+        self.meta = {
+            "python": sys.version.split()[0],
+            "stack_sampling": ("python stacks of every thread at %g Hz, wall clock (waiting frames included)"
+                               % config.sample_hz) if config.sample_hz > 0 else "off",
+            "torch_profiler": "requested" if config.torch_profiler else "off",
+        }
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -376,6 +383,7 @@ class Agent:
         """Sends until BYE went out (returns None) or the connection failed (returns the error)."""
         conn = wire.Connection(self._thread_name)  # a new connection defines its strings again
         sent_loss = {}
+        sent_meta = {}
         out = bytearray()
         sock = self.sock
         try:
@@ -399,6 +407,10 @@ class Agent:
                     if count and sent_loss.get(kind) != count:
                         conn.loss(out, kind, count)
                         sent_loss[kind] = count
+                for key, value in list(self.meta.items()):
+                    if sent_meta.get(key) != value:
+                        conn.meta(out, key, value)
+                        sent_meta[key] = value
                 done = stopping and not queue
                 if done:
                     conn.bye(out)

@@ -150,6 +150,9 @@ def _worker_id(args, kwargs):
 # --------------------------------------------------------------------- torch
 
 def _patch_torch(torch):
+    agent = _current()
+    if agent is not None:
+        agent.meta["torch"] = str(getattr(torch, "__version__", "unknown"))
     _patch_dataloader(torch)
     _patch_fetchers(torch)
     _patch_worker_loop(torch)
@@ -310,7 +313,9 @@ def _start_torch_profiler(agent):
     try:
         from . import torch_profiler
         agent.torch_profiler = torch_profiler.start(agent)
+        agent.meta["torch_profiler"] = agent.torch_profiler.describe()
     except Exception as e:
         agent.torch_profiler = False  # warn once
+        agent.meta["torch_profiler"] = "unavailable: %s" % _agent_mod._describe(e)
         _agent_mod._warn("--torch-profiler unavailable (%s); recording without it"
                          % _agent_mod._describe(e))

@@ -64,6 +64,11 @@ class TorchProfilerStream:
         self._patch_user_profiler(autograd_profiler)
         torch.autograd._prepare_profiler(self.config, self.activities)
 
+    def describe(self):
+        names = sorted(str(a).split(".")[-1] for a in self.activities)
+        return "on: torch %s, activities %s, chunks of >= %g s ending at step marks" % (
+            self.torch.__version__, "+".join(names), CHUNK_S)
+
     # ------------------------------------------------------------------ chunks
 
     def begin(self):

@@ -27,6 +27,7 @@ COUNTER = 4
 SAMPLE = 5
 LOSS = 6
 BYE = 7
+META = 8
 
 # slice categories (ids of the collector's Category)
 STEP = 1
@@ -145,6 +146,11 @@ def bye_frame():
     return _HEADER.pack(1, BYE)
 
 
+def meta_frame(key_id, value_id):
+    """A fact the agent states about itself (key and value are string ids)."""
+    return _HEADER.pack(9, META) + _U32.pack(key_id) + _U32.pack(value_id)
+
+
 class Connection:
     """Per-connection encoder state: string ids and the threads already announced.
 
@@ -215,6 +221,9 @@ class Connection:
 
     def loss(self, out, kind, count):
         out += loss_frame(self.intern(out, kind), count)
+
+    def meta(self, out, key, value):
+        out += meta_frame(self.intern(out, key), self.intern(out, str(value)))
 
     def bye(self, out):
         out += bye_frame()

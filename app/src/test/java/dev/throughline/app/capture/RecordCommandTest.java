@@ -171,6 +171,11 @@ class RecordCommandTest {
                 idle += weight;
             }
         }
+        try (CaptureReader c = CaptureReader.open(out)) {
+            // the agent says how it sampled, through META frames
+            assertTrue(c.meta().entrySet().stream().anyMatch(m -> m.getKey().matches("agent\\.python\\.\\d+\\.stack_sampling")
+                    && m.getValue().startsWith("python stacks of every thread at 200 Hz")), c.meta().toString());
+        }
         // a 200 Hz sampler that wakes on time sees the 0.6 s busy loop about three times as often as the 0.2 s sleep
         assertTrue(busy > 40, "busy samples: " + busy + " of " + total);
         assertTrue(idle > 10, "idle samples: " + idle + " of " + total);
