@@ -1,10 +1,13 @@
 package dev.throughline.app.capture;
 
+import dev.throughline.gpu.GpuProcessReadings;
+import dev.throughline.gpu.GpuProcessSample;
 import dev.throughline.gpu.GpuSample;
 import dev.throughline.gpu.NvmlSampler;
 import dev.throughline.protocol.CounterFrame;
 import dev.throughline.protocol.FrameWriter;
 import dev.throughline.protocol.Handshake;
+import dev.throughline.protocol.MetaFrame;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -15,7 +18,9 @@ import java.net.Socket;
 /**
  * Feeds NVML readings into a recording as one more agent: it connects to the collector with the
  * recording's token and sends COUNTER frames ("gpu0 utilization %", …), so GPU counters take the same
- * path, clock and loss accounting as every other event. One daemon thread, {@code hz} readings a second.
+ * path, clock and loss accounting as every other event. One daemon thread, {@code hz} readings a second;
+ * per-process memory and utilization ("gpu0 pid 4242 memory bytes", …) once a second, with META saying whether
+ * the driver gives them ({@code nvml.process_memory}, {@code nvml.process_utilization}).
  */
 public final class GpuCounterFeed implements AutoCloseable {
     private final NvmlSampler sampler;
@@ -54,8 +59,26 @@ public final class GpuCounterFeed implements AutoCloseable {
     }
 
     private void loop(long periodMs) {
+        long nextProcesses = 0;
+        String memoryStatus = null;
+        String utilStatus = null;
         try {
             while (running) {
+                if (System.nanoTime() >= nextProcesses) { // per-process readings once a second: NVML walks every process
+                    GpuProcessReadings p = sampler.sampleProcesses();
+                    for (ProcessCounter c : processCounters(p)) {
+                        counter(c.name(), c.tsNs(), c.value());
+                    }
+                    if (!p.memory.toString().equals(memoryStatus)) {
+                        memoryStatus = p.memory.toString();
+                        out.write(new MetaFrame(out.intern("nvml.process_memory"), out.intern(memoryStatus)));
+                    }
+                    if (!p.utilization.toString().equals(utilStatus)) {
+                        utilStatus = p.utilization.toString();
+                        out.write(new MetaFrame(out.intern("nvml.process_utilization"), out.intern(utilStatus)));
+                    }
+                    nextProcesses = System.nanoTime() + 1_000_000_000L;
+                }
                 for (GpuSample s : sampler.sample()) {
                     String gpu = "gpu" + s.device + " ";
                     counter(gpu + "utilization %", s.tsNs, s.gpuUtilPercent);
@@ -74,6 +97,31 @@ public final class GpuCounterFeed implements AutoCloseable {
         } catch (InterruptedException | IOException stop) {
             // closed, or the collector went away: the recording ends either way
         }
+    }
+
+    /** One per-process reading as a counter of the NVML feed. */
+    record ProcessCounter(String name, long tsNs, double value) {
+    }
+
+    /**
+     * Per-process GPU readings as counters named by device and pid ({@code gpu0 pid 4242 memory bytes},
+     * {@code … SM %}, {@code … memory %}); what the driver could not give (-1) is left out.
+     */
+    static java.util.List<ProcessCounter> processCounters(GpuProcessReadings readings) {
+        java.util.List<ProcessCounter> out = new java.util.ArrayList<>();
+        for (GpuProcessSample s : readings.samples) {
+            String prefix = "gpu" + s.device + " pid " + s.pid + " ";
+            if (s.usedMemoryBytes >= 0) {
+                out.add(new ProcessCounter(prefix + "memory bytes", s.tsNs, s.usedMemoryBytes));
+            }
+            if (s.smUtilPercent >= 0) {
+                out.add(new ProcessCounter(prefix + "SM %", s.tsNs, s.smUtilPercent));
+            }
+            if (s.memoryUtilPercent >= 0) {
+                out.add(new ProcessCounter(prefix + "memory %", s.tsNs, s.memoryUtilPercent));
+            }
+        }
+        return out;
     }
 
     private void counter(String name, long tsNs, double value) throws IOException {

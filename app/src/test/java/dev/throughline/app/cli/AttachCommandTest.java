@@ -238,6 +238,34 @@ class AttachCommandTest {
             assertEquals("the host is exiting", c.meta("agent.jvm." + pid + ".stopped"));
             assertTrue(count(c, "SELECT count(*) FROM slice WHERE category = " + Category.REQUEST.id) > 0);
             assertTrue(count(c, "SELECT count(*) FROM sample") > 0);
+            // no CUDA presets on the target's class path: no GPU tracing, and the capture says why
+            assertTrue(c.meta("agent.jvm." + pid + ".cupti").startsWith("off: the program has no JavaCPP CUDA presets"),
+                    c.meta("agent.jvm." + pid + ".cupti"));
+        }
+    }
+
+    /**
+     * A program with the JavaCPP CUDA presets on its class path gets CUPTI tracing from the agent, through the
+     * presets it loaded itself. Here there is no NVIDIA driver: the capture says so in one line and the rest records.
+     */
+    @Test
+    void aProgramWithTheCudaPresetsGetsCuptiTracingOrTheReasonWhyNot() throws Exception {
+        String presets = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> e.contains("javacpp") || e.contains("cuda-"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        assertTrue(presets.contains("javacpp") && presets.contains("cuda-"), "the presets are on the test class path: " + presets);
+        Path out = dir.resolve("cuda.tlcap");
+        List<String> args = new ArrayList<>(List.of("record", "-o", out.toString(), "--"));
+        args.addAll(JvmChild.commandWithClassPath(presets, "--serve", "2"));
+        Cli r = Cli.run(args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.err());
+        try (CaptureReader c = CaptureReader.open(out)) {
+            long pid = ((Number) c.query("SELECT pid FROM process", 1).rows().get(0).get(0)).longValue();
+            String cupti = c.meta("agent.jvm." + pid + ".cupti");
+            boolean driver = Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libcuda.so.1"));
+            assertTrue(cupti != null && cupti.startsWith(driver ? "available: CUPTI " : "unavailable: no NVIDIA driver"), cupti);
+            assertTrue(count(c, "SELECT count(*) FROM slice WHERE category = " + Category.REQUEST.id) > 0,
+                    "the rest of the recording goes on");
         }
     }
 

@@ -41,6 +41,14 @@ final class JvmChild implements AutoCloseable {
         return c;
     }
 
+    /** The same target with extra class path entries (e.g. the JavaCPP CUDA presets). */
+    static List<String> commandWithClassPath(String extraClassPath, String... args) {
+        List<String> c = new ArrayList<>(List.of(JAVA, "-Xmx64m", "-XX:+UseG1GC", "-cp",
+                CLASS_PATH + java.io.File.pathSeparator + extraClassPath, ServiceTarget.class.getName()));
+        c.addAll(Arrays.asList(args));
+        return c;
+    }
+
     static JvmChild start() throws IOException {
         return new JvmChild(new ProcessBuilder(command()).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     }

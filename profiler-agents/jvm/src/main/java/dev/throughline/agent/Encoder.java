@@ -32,7 +32,7 @@ final class Encoder {
             args.add(v instanceof Long ? SliceFrame.Arg.ofLong(key, (Long) v)
                     : SliceFrame.Arg.ofString(key, out.intern(String.valueOf(v))));
         }
-        out.write(new SliceFrame(s.category, s.tid, s.startNs, s.durNs, out.intern(s.name), -1, args));
+        out.write(new SliceFrame(s.category, s.tid, s.startNs, s.durNs, out.intern(s.name), s.correlation, args));
     }
 
     void counter(Event.Counter c) throws IOException {

@@ -17,6 +17,8 @@ abstract class Event {
         final long durNs;
         final String name;
         final Object[] args;
+        /** The CUDA correlation id linking a launch call to its GPU work; -1 for none. */
+        long correlation = -1;
 
         Slice(int category, long tid, long startNs, long durNs, String name, Object... args) {
             this.category = category;
@@ -25,6 +27,11 @@ abstract class Event {
             this.durNs = durNs;
             this.name = name;
             this.args = args;
+        }
+
+        Slice withCorrelation(long id) {
+            this.correlation = id;
+            return this;
         }
 
         @Override

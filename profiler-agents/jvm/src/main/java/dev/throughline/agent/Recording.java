@@ -77,6 +77,7 @@ final class Recording {
         CpuSampler sampler = null;
         JfrSource jfr = null;
         ApiBridge api = null;
+        GpuTracing gpu = null;
         try {
             try {
                 Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -94,6 +95,7 @@ final class Recording {
             } catch (LinkageError noJfrModule) { // a jlink-ed runtime without jdk.jfr cannot even link JfrSource
                 sender.offer(new Event.Meta("jfr", "unavailable: " + noJfrModule));
             }
+            gpu = GpuTracing.startOrSay(sender);
             api = new ApiBridge(sender);
             api.scan(inst);
             sender.offer(new Event.Meta("api", api.installedCount() > 0 ? "connected" : "not loaded (yet)"));
@@ -153,6 +155,10 @@ final class Recording {
                 jfr.close();
                 jfr = null;
             }
+            if (gpu != null) {
+                gpu.close(); // flushes CUPTI's last buffers into the sender
+                gpu = null;
+            }
             if (counters != null) {
                 counters.read(sender);
             }
@@ -172,6 +178,9 @@ final class Recording {
             }
             if (jfr != null) {
                 jfr.close();
+            }
+            if (gpu != null) {
+                gpu.close();
             }
             // free for the next recording before the collector hears BYE: whoever sees this one end may start another
             CURRENT.compareAndSet(this, null);

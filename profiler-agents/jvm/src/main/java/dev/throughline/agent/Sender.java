@@ -30,6 +30,8 @@ final class Sender {
     private final Encoder encoder;
     private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final AtomicLong dropped = new AtomicLong();
+    /** What other sources lost (e.g. CUPTI's dropped records), by reason, sent as cumulative LOSS frames. */
+    private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> otherLoss = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong sent = new AtomicLong();
     private final Thread thread;
     private volatile boolean finishing;
@@ -99,6 +101,13 @@ final class Sender {
         }
         dropped.incrementAndGet();
         return false;
+    }
+
+    /** Counts {@code count} more events lost for {@code kind} by a source before they reached the queue. */
+    void lost(String kind, long count) {
+        if (count > 0) {
+            otherLoss.computeIfAbsent(kind, k -> new AtomicLong()).addAndGet(count);
+        }
     }
 
     long dropped() {
@@ -180,6 +189,7 @@ final class Sender {
      */
     private void run() {
         long lossSent = 0;
+        java.util.Map<String, Long> otherSent = new java.util.HashMap<>();
         java.util.List<Event> batch = new java.util.ArrayList<>(1024);
         try {
             while (true) {
@@ -195,6 +205,13 @@ final class Sender {
                 if (d != lossSent) {
                     encoder.loss(LOSS_KIND, d);
                     lossSent = d;
+                }
+                for (java.util.Map.Entry<String, AtomicLong> e : otherLoss.entrySet()) {
+                    long n = e.getValue().get();
+                    if (!Long.valueOf(n).equals(otherSent.get(e.getKey()))) {
+                        encoder.loss(e.getKey(), n);
+                        otherSent.put(e.getKey(), n);
+                    }
                 }
                 if (last) {
                     encoder.bye();
