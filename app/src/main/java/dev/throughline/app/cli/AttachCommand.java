@@ -74,6 +74,7 @@ final class AttachCommand implements Callable<Integer> {
 
         Collector collector;
         String target;
+        long attachStarted = System.nanoTime();
         VirtualMachine vm = JvmProcesses.attach(pid);
         try {
             Properties props = vm.getSystemProperties();
@@ -117,7 +118,10 @@ final class AttachCommand implements Callable<Integer> {
                 // the target may have exited
             }
         }
-        err.println("throughline: attached to pid " + pid + " (" + target + ") · recording "
+        // attach latency: the Attach API's attach, the target's properties, the capture and collector set up, loadAgent
+        long attachNs = System.nanoTime() - attachStarted;
+        err.println("throughline: attached to pid " + pid + " (" + target + ") in "
+                + String.format(java.util.Locale.ROOT, "%.0f ms", attachNs / 1e6) + " · recording "
                 + Durations.format(durationNs) + " · Ctrl-C stops");
         err.flush();
         return new AttachSession(pid, jar, collector, err).run(durationNs, CONNECT_TIMEOUT.toNanos(), STOP_GRACE.toNanos());

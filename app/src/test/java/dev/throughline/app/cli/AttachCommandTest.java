@@ -73,7 +73,7 @@ class AttachCommandTest {
 
             Cli r = first.join();
             assertEquals(0, r.exitCode(), r.err());
-            assertTrue(r.err().contains("attached to pid " + target.pid + " (" + ServiceTarget.class.getName() + ")"), r.err());
+            assertTrue(r.err().matches("(?s).*attached to pid " + target.pid + " \\(" + java.util.regex.Pattern.quote(ServiceTarget.class.getName()) + "\\) in \\d+ ms.*"), r.err());
             assertTrue(r.err().contains("capture: " + out), r.err());
 
             try (CaptureReader c = CaptureReader.open(out)) {

@@ -29,17 +29,20 @@ final class HttpConnection implements AutoCloseable {
         this.port = port;
     }
 
-    /** POSTs {@code body} to {@code path}; reconnects once if the kept-alive connection was closed. */
-    Response post(String path, byte[] body) throws IOException {
+    /**
+     * POSTs {@code body} to {@code path} with {@code X-Request-Id: requestId} (none when 0); reconnects once if the
+     * kept-alive connection was closed.
+     */
+    Response post(String path, byte[] body, long requestId) throws IOException {
         try {
-            return exchange(path, body);
+            return exchange(path, body, requestId);
         } catch (IOException e) {
             close();
-            return exchange(path, body);
+            return exchange(path, body, requestId);
         }
     }
 
-    private Response exchange(String path, byte[] body) throws IOException {
+    private Response exchange(String path, byte[] body, long requestId) throws IOException {
         if (socket == null) {
             socket = new Socket();
             socket.setTcpNoDelay(true);
@@ -49,7 +52,8 @@ final class HttpConnection implements AutoCloseable {
             out = socket.getOutputStream();
         }
         byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
-                + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length + "\r\n\r\n")
+                + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
+                + (requestId > 0 ? "\r\nX-Request-Id: " + requestId : "") + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         byte[] request = new byte[head.length + body.length];
         System.arraycopy(head, 0, request, 0, head.length);

@@ -28,7 +28,7 @@ final class InferHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        long id = Throughline.newRequestId();
+        long id = requestId(exchange);
         Scope request = Throughline.request(id, REQUEST_NAME);
         float[] input;
         try (InputStream in = exchange.getRequestBody()) {
@@ -53,6 +53,25 @@ final class InferHandler implements HttpHandler {
             reply(exchange, 503, "queue full\n");
         }
         // otherwise a worker answers; the exchange stays open after this method returns
+    }
+
+    /**
+     * The client's {@code X-Request-Id} when it sends a positive number (so a client can match its requests with the
+     * capture's), else a new process-unique id.
+     */
+    static long requestId(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("X-Request-Id");
+        if (header != null) {
+            try {
+                long id = Long.parseLong(header.trim());
+                if (id > 0) {
+                    return id;
+                }
+            } catch (NumberFormatException ignored) {
+                // not ours: fall through to a new id
+            }
+        }
+        return Throughline.newRequestId();
     }
 
     static void reply(HttpExchange exchange, int status, String body) throws IOException {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,8 @@ public final class LoadGenerator {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong lastCompletionNs = new AtomicLong();
+    /** With --log: one line per request, {@code id send_ns done_ns status} (System.nanoTime, the capture's clock). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> log = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private LoadGenerator(LoadOptions options) {
         this.options = options;
@@ -58,6 +61,7 @@ public final class LoadGenerator {
         LoadGenerator g = new LoadGenerator(options);
         long[] sentAndElapsed = options.closed() > 0 ? g.closedLoop() : g.openLoop();
         g.writeHistogram();
+        g.writeLog();
         System.out.println(g.summary(sentAndElapsed[0], sentAndElapsed[1]));
         System.exit(g.errors.get() == 0 ? 0 : 1);
     }
@@ -134,12 +138,17 @@ public final class LoadGenerator {
 
     private void send(HttpConnection connection, long n, long fromNs, boolean measured) {
         HttpConnection.Response response = null;
+        long sentNs = System.nanoTime();
         try {
-            response = connection.post(PATH, bodies[(int) (n % BODIES)]);
+            // the request id is n + 1: the service uses it, so the log and a capture name the same requests
+            response = connection.post(PATH, bodies[(int) (n % BODIES)], n + 1);
         } catch (IOException | RuntimeException e) {
             connection.close();
         }
         long now = System.nanoTime();
+        if (options.log() != null) {
+            log.add((n + 1) + "\t" + sentNs + "\t" + now + "\t" + (response == null ? -1 : response.status()));
+        }
         lastCompletionNs.accumulateAndGet(now, Math::max);
         if (!measured) {
             return;
@@ -154,6 +163,14 @@ public final class LoadGenerator {
         } else {
             ok.incrementAndGet();
             latency.recordValue(now - fromNs);
+        }
+    }
+
+    private void writeLog() throws IOException {
+        if (options.log() != null) {
+            Path parent = options.log().toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Files.write(options.log(), log, StandardCharsets.US_ASCII);
         }
     }
 

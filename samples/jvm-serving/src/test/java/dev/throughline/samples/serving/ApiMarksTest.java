@@ -49,7 +49,7 @@ class ApiMarksTest {
                 try (HttpConnection http = new HttpConnection("127.0.0.1", service.port())) {
                     for (int i = 0; i < 20; i++) {
                         byte[] body = Vectors.format(Vectors.input(client, i)).getBytes(StandardCharsets.US_ASCII);
-                        assertEquals(200, http.post("/infer", body).status());
+                        assertEquals(200, http.post("/infer", body, 0).status());
                     }
                 } catch (Exception e) {
                     throw new AssertionError(e);

@@ -58,8 +58,8 @@ class InferenceServiceTest {
         float[] input = Vectors.input(7, 3);
         HttpConnection.Response response;
         try (HttpConnection c = new HttpConnection("127.0.0.1", port)) {
-            response = c.post("/infer", Vectors.format(input).getBytes(StandardCharsets.US_ASCII));
-            assertEquals(400, c.post("/infer", "1,2,3".getBytes(StandardCharsets.US_ASCII)).status());
+            response = c.post("/infer", Vectors.format(input).getBytes(StandardCharsets.US_ASCII), 0);
+            assertEquals(400, c.post("/infer", "1,2,3".getBytes(StandardCharsets.US_ASCII), 0).status());
         }
         assertEquals(200, response.status(), response.body());
         float[] got = Vectors.parse(response.body(), Mlp.OUTPUTS);
