@@ -4,7 +4,9 @@
 #      RUNS alternating runs each, a fresh service per run; target: ≤ 1 % fewer ok/s with the agent;
 #  (b) p99 at a fixed open-loop rate (RATE/s, SECS s), same alternation; target: ≤ 3 % higher with the agent;
 #  (c) attach latency: `throughline attach` from the command to "attached" (the Attach API's attach + loadAgent,
-#      timed inside the CLI), on a fresh service each run.
+#      timed inside the CLI), on a fresh service each run;
+#  (d) CPU cost, robust to a busy machine: the service's CPU time per 1,000 answered requests with and without
+#      the agent (/proc/PID/stat), and the collector's (the attach CLI's) CPU time (/usr/bin/time).
 # Env: RUNS (5), SECS (10), CLIENTS (4), RATE (300), SKIP_BUILD=1.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build
@@ -37,11 +39,15 @@ load() { # MODE OUTFILE: closed or open loop against the running service, 2 s of
 one() { # MODE AGENT(0|1) RUN
   local pid; pid="$(start_service)"
   if [ "$2" = 1 ]; then
-    $TL attach "$pid" --duration "$((SECS + 10))s" -o "$J/$1-agent-$3.tlcap" --force > /dev/null 2> "$J/$1-attach-$3.err" &
+    /usr/bin/time -f "collector_cpu_s %U %S" -o "$J/$1-collector-$3.time" \
+      $TL attach "$pid" --duration "$((SECS + 10))s" -o "$J/$1-agent-$3.tlcap" --force > /dev/null 2> "$J/$1-attach-$3.err" &
     local attach=$!
     for _ in $(seq 1 100); do grep -q 'attached to pid' "$J/$1-attach-$3.err" 2>/dev/null && break; sleep 0.1; done
   fi
-  load "$1" "$J/$1-$([ "$2" = 1 ] && echo agent || echo plain)-$3.txt"
+  local name; name="$1-$([ "$2" = 1 ] && echo agent || echo plain)-$3"
+  load "$1" "$J/$name.txt"
+  # the service's CPU (utime + stime, clock ticks) after the load: fields 14 and 15 of /proc/PID/stat
+  awk '{print "service_cpu_ticks", $14 + $15}' "/proc/$pid/stat" > "$J/$name.cpu"
   kill "$pid"; wait "$pid" 2>/dev/null || true
   if [ "$2" = 1 ]; then wait "$attach" || true; fi
 }
@@ -71,6 +77,16 @@ cp = [parse(f"{j}/closed-plain-{i}.txt")[0] for i in range(1, runs + 1)]
 ca = [parse(f"{j}/closed-agent-{i}.txt")[0] for i in range(1, runs + 1)]
 op = [parse(f"{j}/open-plain-{i}.txt")[1] for i in range(1, runs + 1)]
 oa = [parse(f"{j}/open-agent-{i}.txt")[1] for i in range(1, runs + 1)]
+import os
+hz = os.sysconf("SC_CLK_TCK")
+def cpu_per_k(mode, kind):
+    out = []
+    for i in range(1, runs + 1):
+        ticks = float(open(f"{j}/{mode}-{kind}-{i}.cpu").read().split()[1])
+        t = open(f"{j}/{mode}-{kind}-{i}.txt").read()
+        ok = int(re.search(r"ok (\d+)", t).group(1))
+        out.append(1000.0 * ticks / hz / ok * 1000)  # ms of CPU per 1,000 answered requests (warm-up included in CPU)
+    return out
 lat = []
 for f in sorted(glob.glob(f"{j}/latency-*.err")):
     m = re.search(r"in ([0-9.]+) ms", open(f).read())
@@ -81,6 +97,18 @@ print("| figure | without agent (median, spread) | with agent attached (median, 
 print("|---|---:|---:|---:|---|")
 print(f"| closed loop, {clients} clients, {secs} s: ok/s | {med(cp):,.0f} ({min(cp):,.0f}–{max(cp):,.0f}) | {med(ca):,.0f} ({min(ca):,.0f}–{max(ca):,.0f}) | **{100*(med(ca)-med(cp))/med(cp):+.1f} %** | ≥ −1 % |")
 print(f"| open loop {rate}/s, {secs} s: p99 ms | {med(op):.3f} ({min(op):.3f}–{max(op):.3f}) | {med(oa):.3f} ({min(oa):.3f}–{max(oa):.3f}) | **{100*(med(oa)-med(op))/med(op):+.1f} %** | ≤ +3 % |")
+for mode in ("closed", "open"):
+    p, a = cpu_per_k(mode, "plain"), cpu_per_k(mode, "agent")
+    col = []
+    for i in range(1, runs + 1):
+        f = f"{j}/{mode}-collector-{i}.time"
+        if os.path.exists(f):
+            parts = open(f).read().split()
+            k = parts.index("collector_cpu_s")
+            col.append(float(parts[k + 1]) + float(parts[k + 2]))
+    print(f"| {mode} loop: service CPU ms per 1,000 requests | {med(p):.0f} ({min(p):.0f}–{max(p):.0f}) | {med(a):.0f} ({min(a):.0f}–{max(a):.0f}) | **{100*(med(a)-med(p))/med(p):+.1f} %** | — |")
+    if col:
+        print(f"| {mode} loop: the collector's CPU (attach CLI, whole run) | — | {med(col):.1f} s ({min(col):.1f}–{max(col):.1f}) | | — |")
 if lat:
     print(f"\nAttach latency (Attach API attach + loadAgent, fresh service each time, {len(lat)} runs): median **{med(lat):.0f} ms** ({min(lat):.0f}–{max(lat):.0f}).")
 PYEOF

@@ -2,11 +2,14 @@
 # The GPU probes checked for real, in two steps because the GPU machine has no JDK and no network:
 #
 #   bench/gpu/run-on-gpu.sh build   # here (JDK 17 + Maven): jars + a jlink-ed JRE -> bench/gpu/carry/ (< 64 MiB)
-#   bench/gpu/run-on-gpu.sh run     # there (driver, CUDA 13): the sample alone, then GpuCheck; results table
+#   bench/gpu/run-on-gpu.sh run     # there (driver, CUDA 13): the sample alone, then GpuCheck; results table;
+#                                   # then end to end through the CLI: the PyTorch sample on CUDA recorded with
+#                                   # --torch-profiler (kernel totals per name vs torch's own key_averages() of
+#                                   # the same run) and samples/jvm-gpu recorded under the JVM agent (CUPTI)
 #
 # With the device tool: build here, then run(command="bench/gpu/run-on-gpu.sh run", carry=["bench/gpu/carry"]).
 # `run` prints the table and, where $OUT is set, writes it to $OUT/gpu-check.md with the full log beside it.
-# Environment: SIZE, ITERATIONS, BUSY_SECONDS (GpuCheck's flags), DEBUG=1 (JavaCPP's loader log).
+# Environment: PYTHON (python3: one with CUDA torch), SIZE, ITERATIONS, BUSY_SECONDS (GpuCheck's flags), DEBUG=1 (JavaCPP's loader log).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -14,14 +17,20 @@ carry="$here/carry"
 
 build() {
   command -v jlink >/dev/null || { echo "run-on-gpu: jlink missing (a JDK 17 is needed to build)" >&2; exit 1; }
-  (cd "$root" && mvn -q -B -DskipTests package -pl gpu-probes,samples/jvm-gpu -am)
+  (cd "$root" && mvn -q -B -DskipTests package -pl gpu-probes,samples/jvm-gpu,profiler-agents/jvm,app -am)
   rm -rf "$carry"
   mkdir -p "$carry/lib"
   cp "$root/gpu-probes/target/throughline-gpu-probes-"*.jar "$carry/lib/gpu-probes.jar"
   cp "$root/samples/jvm-gpu/target/jvm-gpu.jar" "$carry/"
   cp "$root/samples/jvm-gpu/target/lib/"*.jar "$carry/lib/"   # jvm-gpu.jar's manifest finds them in lib/
+  # the CLI (record, report, query) without the workbench's JavaFX and charts, and the JVM agent
+  mkdir -p "$carry/app"
+  cp "$root/app/target/throughline-app.jar" "$carry/app/"
+  find "$root/app/target/lib" -name '*.jar' ! -name 'javafx-*' ! -name 'jfreechart*' ! -name 'org.jfree*' \
+    ! -name 'cuda-*' ! -name 'javacpp-*' -exec cp {} "$carry/app/" \;
+  cp "$root/profiler-agents/jvm/target/throughline-jvm-agent.jar" "$carry/"
   local jre; jre="$(mktemp -d)/jre"
-  jlink --add-modules java.base,java.sql,java.logging,java.management,jdk.attach,jdk.jfr,jdk.unsupported,java.naming \
+  jlink --add-modules java.base,java.sql,java.logging,java.management,jdk.management,java.instrument,jdk.attach,jdk.jfr,jdk.unsupported,java.naming \
     --strip-debug --no-header-files --no-man-pages --compress=2 --output "$jre"
   tar -C "$(dirname "$jre")" -czf "$carry/jre.tar.gz" jre   # gzipped: 23 MB instead of 40 on the wire
   rm -rf "$(dirname "$jre")"
@@ -85,9 +94,35 @@ run() {
     local rc=$?
     set -e
     echo "== GpuCheck exit $rc (0 all passed, 1 a check failed, 2 no GPU)"
+    end_to_end || rc=1
     return $rc
   } 2>&1 | tee "$log"
   return "${PIPESTATUS[0]}"
+}
+
+# Through the CLI, as a user runs it: record, report, compare. Writes captures and tables to ${OUT:-$work}.
+end_to_end() {
+  local out="${OUT:-$work}" ok=0
+  tl() { "$java" -Dthroughline.home="$root" -cp "$carry/app/*:$carry/lib/*" dev.throughline.app.Main "$@"; }
+  mkdir -p "$root/profiler-agents/jvm/target"
+  cp "$carry/throughline-jvm-agent.jar" "$root/profiler-agents/jvm/target/"   # where record looks for it
+  echo "== issue 3: the PyTorch sample on CUDA, --torch-profiler (and torch's own key_averages of the same run)"
+  THROUGHLINE_TORCH_KEY_AVERAGES="$out/key_averages.json" tl record -o "$out/torch-cuda.tlcap" --force --torch-profiler \
+    -- "${PYTHON:-python3}" "$root/samples/pytorch-train/train.py" --device cuda --workers 2 --steps 40 --batch 64 || ok=1
+  tl report "$out/torch-cuda.tlcap" > "$out/torch-cuda.report.txt" 2>&1 || ok=1
+  head -40 "$out/torch-cuda.report.txt"
+  tl query "$out/torch-cuda.tlcap" --csv --max-rows 100000 "SELECT n.category, s.value AS name, n.count, n.total_ns \
+    FROM summary_name n JOIN string s ON s.id = n.name_id WHERE n.category IN (4, 9)" > "$out/torch-cuda-totals.csv" || ok=1
+  python3 "$root/bench/gpu/compare_key_averages.py" "$out/key_averages.json" "$out/torch-cuda-totals.csv" \
+    | tee "$out/torch-key-averages.md" || ok=1
+  echo "== issue 5: samples/jvm-gpu recorded under the JVM agent (CUPTI through the sample's own presets)"
+  tl record -o "$out/jvm-gpu.tlcap" --force -- "$java" -jar "$carry/jvm-gpu.jar" --iterations 20 --size 4096 || ok=1
+  tl report "$out/jvm-gpu.tlcap" > "$out/jvm-gpu.report.txt" 2>&1 || ok=1
+  head -40 "$out/jvm-gpu.report.txt"
+  tl query "$out/jvm-gpu.tlcap" "SELECT key, value FROM meta WHERE key LIKE 'agent.jvm.%.cupti' OR key LIKE 'gpu.%'" || ok=1
+  tl query "$out/jvm-gpu.tlcap" "SELECT c.name AS category, count(*), sum(s.dur_ns) FROM slice s JOIN category c ON c.id = s.category \
+    WHERE s.category IN (8, 9, 10, 11, 12) GROUP BY 1" || ok=1
+  return $ok
 }
 
 case "${1:-}" in

@@ -412,9 +412,11 @@ class TorchProfilerStreamTest(unittest.TestCase):
             print(json.dumps(dict(tl.stats(), user_ops=user_ops, begin=begin, end=time.monotonic_ns(),
                                   main_tid=threading.get_native_id())))
         """
+        key_averages = os.path.join(tempfile.mkdtemp(), "key_averages.json")
         with FakeCollector(TOKEN) as collector:
             proc, _ = run_child(code, child_env(collector.addr, THROUGHLINE_TORCH_PROFILER=1,
-                                                THROUGHLINE_SAMPLE_HZ=0))
+                                                THROUGHLINE_SAMPLE_HZ=0,
+                                                THROUGHLINE_TORCH_KEY_AVERAGES=key_averages))
             self.assertEqual(0, proc.returncode, proc.stderr)
             self.assertTrue(collector.wait_for(lambda ss: ss and ss[0].closed, 10))
         self.assertEqual([], warnings_of(proc.stderr))
@@ -444,4 +446,11 @@ class TorchProfilerStreamTest(unittest.TestCase):
         self.assertEqual(5, len(inside), "step 0's forward precedes the first step mark")
         # the first chunk's events, then the second chunk's at exit
         self.assertGreater(len(ops), out["torch_profiler"]["events"])
+        # torch's own key_averages() over the same chunks agrees with what reached the collector
+        with open(key_averages) as f:
+            table = json.load(f)["rows"]
+        self.assertNotIn("_error", table)
+        self.assertEqual(len(linear), table["aten::linear"]["count"])
+        self.assertAlmostEqual(sum(s["dur_ns"] for s in linear) / 1000.0,
+                               table["aten::linear"]["cpu_time_total_us"], delta=0.5 * len(linear))
         self.assertGreater(out["torch_profiler"]["events"], 0)

@@ -23,6 +23,8 @@ Kineto's timestamps are Unix-epoch microseconds (or nanoseconds in newer release
 mapped onto CLOCK_MONOTONIC with one offset taken when the stream starts.
 """
 
+import json
+import os
 import threading
 import time
 
@@ -61,6 +63,11 @@ class TorchProfilerStream:
         self.events = 0
         # wall (epoch ns) -> monotonic ns
         self.wall_minus_mono = time.time_ns() - time.monotonic_ns()
+        # THROUGHLINE_TORCH_KEY_AVERAGES=FILE: torch's own key_averages() over the same chunks, written at stop,
+        # so the capture's per-name totals can be checked against torch's own table from the same run
+        self.key_averages_path = os.environ.get("THROUGHLINE_TORCH_KEY_AVERAGES") or None
+        self.key_averages = {}
+        self.use_cuda = use_cuda
         self._patch_user_profiler(autograd_profiler)
         torch.autograd._prepare_profiler(self.config, self.activities)
 
@@ -92,6 +99,8 @@ class TorchProfilerStream:
             result = self.torch.autograd._disable_profiler()
             self.chunks += 1
         self._emit(result.events())
+        if self.key_averages_path:
+            self._add_key_averages(result)
 
     def on_step(self):
         """At a step mark: rotate the chunk when it is old enough; resume after a user profiler."""
@@ -110,6 +119,38 @@ class TorchProfilerStream:
             return
         self.end()
         self.stopped = True
+        if self.key_averages_path:
+            try:
+                with open(self.key_averages_path, "w") as f:
+                    json.dump({"torch": self.torch.__version__, "chunks": self.chunks,
+                               "rows": self.key_averages}, f, indent=1, sort_keys=True)
+            except Exception:
+                pass
+
+    def _add_key_averages(self, result):
+        """torch's own parse and key_averages() of one chunk, summed per key (times in µs, as torch gives them)."""
+        try:
+            from torch.autograd import profiler as autograd_profiler
+            from torch.autograd.profiler_util import EventList
+            parser = autograd_profiler.profile(use_cuda=self.use_cuda, use_kineto=True)
+            parsed = parser._parse_kineto_results(result)
+            try:
+                events = EventList(parsed, use_device="cuda" if self.use_cuda else None)
+            except TypeError:  # torch < 2.1
+                events = EventList(parsed, use_cuda=self.use_cuda)
+            events._build_tree()
+            for avg in events.key_averages():
+                row = self.key_averages.setdefault(avg.key, {"count": 0, "cpu_time_total_us": 0.0,
+                                                             "device_time_total_us": 0.0,
+                                                             "self_device_time_total_us": 0.0})
+                row["count"] += int(avg.count)
+                row["cpu_time_total_us"] += float(avg.cpu_time_total)
+                row["device_time_total_us"] += float(getattr(avg, "device_time_total",
+                                                             getattr(avg, "cuda_time_total", 0)) or 0)
+                row["self_device_time_total_us"] += float(getattr(avg, "self_device_time_total",
+                                                                  getattr(avg, "self_cuda_time_total", 0)) or 0)
+        except Exception as e:
+            self.key_averages.setdefault("_error", {"message": "%s: %s" % (type(e).__name__, e)})
 
     def forget_after_fork(self):
         """In a forked child (a DataLoader worker): the inherited profiler state records nothing for us."""
