@@ -364,10 +364,13 @@ class Agent:
                 return
 
     def _reconnect(self):
-        """Tries again every ``_RECONNECT_S`` until it succeeds or the agent stops."""
+        """Tries again soon (a cut collector may still be there), then every ``_RECONNECT_S``, until it
+        succeeds or the agent stops."""
+        delay = 0.1
         while not self.stopping:
-            self.wake.wait(_RECONNECT_S)
+            self.wake.wait(delay)
             self.wake.clear()
+            delay = _RECONNECT_S
             if self.stopping:
                 return False
             try:

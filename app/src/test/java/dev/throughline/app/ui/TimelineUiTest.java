@@ -87,10 +87,13 @@ class TimelineUiTest {
         robot.drag(from, MouseButton.PRIMARY).moveTo(to).release(MouseButton.PRIMARY);
         WaitForAsyncUtils.waitForFxEvents();
         TimelineView.Range r = fx(() -> t.rangeSelectionProperty().get());
-        assertEquals(200 * MS, r.width(), 4 * MS, "the dragged range: " + r);
+        // a robot drag lands within a few pixels of where it was aimed (more on a busy machine): ±15 ms here;
+        // the exact figures below come from selectRange
+        assertEquals(200 * MS, r.width(), 15 * MS, "the dragged range: " + r);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fx(() -> t.rangePane().summary() != null));
         assertTrue(fx(() -> t.rangePane().isVisible()));
-        assertTrue(fx(() -> t.rangePane().title().getText()).startsWith("Range 100"), fx(() -> t.rangePane().title().getText()));
+        assertTrue(fx(() -> t.rangePane().title().getText()).matches("Range (8[5-9]|9\\d|10\\d|11[0-5])[.,\\d]* ms.*"),
+                fx(() -> t.rangePane().title().getText()));
 
         // exact numbers: 200 ms from 100 ms = steps 1 and 2 whole, each with its data_wait and forward
         fx(() -> {
