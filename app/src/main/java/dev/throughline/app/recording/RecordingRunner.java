@@ -86,6 +86,28 @@ public final class RecordingRunner {
             return;
         }
         listener.started(recording);
+        // the workbench may exit while it records: stop the child (or the agent) and close the capture anyway
+        Thread hook = new Thread(() -> {
+            recording.stop();
+            try {
+                recording.finish();
+            } catch (IOException | RuntimeException e) {
+                // exiting: nothing left to tell
+            }
+        }, "throughline-recording-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            record(recording, listener, tickMs);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException exiting) {
+                // the hook runs
+            }
+        }
+    }
+
+    private void record(Recording recording, Listener listener, long tickMs) {
         String why;
         long nextTick = 0;
         try {

@@ -233,6 +233,12 @@ final class CaptureView extends TabPane {
     /** The status bar's line for this capture. */
     String statusLine() {
         CaptureOverview o = session.report().overview();
+        if (o.stepStats().count() == 0 && !o.latencies().isEmpty()) { // a service: its requests, not kernels and steps
+            long requests = o.latencies().stream().mapToLong(dev.throughline.storage.model.LatencyRow::count).sum();
+            return String.format("%,d requests · p99 %s (%s) · %,d lost · span %s", requests,
+                    Units.duration(o.latencies().get(0).p99Ns()), o.latencies().get(0).name(), o.lostEvents(),
+                    Units.duration(o.spanNs()));
+        }
         return String.format("%,d kernels · %d steps · %,d lost · span %s", o.kernelCount(), o.stepStats().count(),
                 o.lostEvents(), Units.duration(o.spanNs()));
     }

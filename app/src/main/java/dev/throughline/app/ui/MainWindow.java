@@ -353,6 +353,9 @@ public final class MainWindow {
 
     private void closeAll() {
         closing = true;
+        if (recordDialog != null) {
+            recordDialog.closeWithWindow();
+        }
         List.copyOf(running).forEach(OpenTask::stop);
         for (Tab t : List.copyOf(captures.getTabs())) {
             closeTab(t);

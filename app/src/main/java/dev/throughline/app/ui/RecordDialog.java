@@ -171,16 +171,18 @@ final class RecordDialog {
         close.setOnAction(e -> stage.close());
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox buttons = new HBox(8, state, grow, start, stop, close);
+        HBox buttons = new HBox(8, grow, start, stop, close);
         buttons.setAlignment(Pos.CENTER_LEFT);
-        HBox.setHgrow(state, Priority.SOMETIMES);
+        for (Button b : new Button[] {start, stop, close}) {
+            b.setMinWidth(Region.USE_PREF_SIZE); // a long state line never squeezes them to "…"
+        }
 
         form = new VBox(10, new HBox(10, procTitle, new Region(), refresh), processes, options);
         HBox.setHgrow(((HBox) form.getChildren().get(0)).getChildren().get(1), Priority.ALWAYS);
         ((HBox) form.getChildren().get(0)).setAlignment(Pos.CENTER_LEFT);
         Label liveTitle = new Label("Recording");
         liveTitle.getStyleClass().add("section-title");
-        VBox root = new VBox(12, title, form, liveTitle, counters, buttons);
+        VBox root = new VBox(12, title, form, liveTitle, counters, state, buttons);
         root.setPadding(new Insets(16));
         root.getStyleClass().addAll("workbench", "record-dialog");
         Scene scene = new Scene(root, 900, 620);
@@ -213,6 +215,12 @@ final class RecordDialog {
 
     Stage stage() {
         return stage;
+    }
+
+    /** The main window closes: a recording under way is stopped (its capture is still closed properly). */
+    void closeWithWindow() {
+        stopRecording();
+        stage.close();
     }
 
     /** The message of the last error dialog (tests). */

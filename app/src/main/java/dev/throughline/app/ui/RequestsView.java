@@ -197,6 +197,8 @@ final class RequestsView extends ScrollPane {
         x.setBase(10);
         x.setSmallestValue(1e-6);
         x.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
+        x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0)); // one tick per power of ten: 0.1, 1, 10, 100 ms
+        x.setMinorTickMarksVisible(true);
         plot.setDomainAxis(x);
         ((NumberAxis) plot.getRangeAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         XYBarRenderer r = (XYBarRenderer) plot.getRenderer();
@@ -209,9 +211,10 @@ final class RequestsView extends ScrollPane {
                 Units.duration(Math.round(data.getStartXValue(s, i) * 1e6)),
                 Units.duration(Math.round(data.getEndXValue(s, i) * 1e6)), Math.round(d.getYValue(s, i))));
         if (l != null) {
-            mark(plot, "p50", l.p50Ns(), new java.awt.Color(0x00, 0x72, 0xB2));
-            mark(plot, "p99", l.p99Ns(), new java.awt.Color(0xD5, 0x5E, 0x00));
-            mark(plot, "p99.9", l.p999Ns(), new java.awt.Color(0xAA, 0x44, 0x99));
+            // p99 and p99.9 are often close: their labels go left of the line, one below the other
+            mark(plot, "p50", l.p50Ns(), new java.awt.Color(0x00, 0x72, 0xB2), true, 4);
+            mark(plot, "p99", l.p99Ns(), new java.awt.Color(0xD5, 0x5E, 0x00), false, 4);
+            mark(plot, "p99.9", l.p999Ns(), new java.awt.Color(0xAA, 0x44, 0x99), false, 22);
         }
         ChartStyle.apply(chart, dark.get());
         charts.remove(histogram);
@@ -227,14 +230,16 @@ final class RequestsView extends ScrollPane {
         return new VBox(6, title, viewer, note);
     }
 
-    private static void mark(XYPlot plot, String label, long ns, java.awt.Color color) {
+    private static void mark(XYPlot plot, String label, long ns, java.awt.Color color, boolean right, double top) {
         ValueMarker m = new ValueMarker(ns / 1e6, color, new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
                 10f, new float[] {6f, 4f}, 0f));
         m.setLabel(label + " " + Units.duration(ns));
         m.setLabelFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 12));
         m.setLabelPaint(color);
-        m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-        m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+        m.setLabelAnchor(right ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP_LEFT);
+        m.setLabelTextAnchor(right ? TextAnchor.TOP_LEFT : TextAnchor.TOP_RIGHT);
+        m.setLabelOffset(new org.jfree.chart.ui.RectangleInsets(top, 4, 4, 4));
+        m.setLabelBackgroundColor(new java.awt.Color(0, 0, 0, 0));
         plot.addDomainMarker(m, Layer.FOREGROUND);
     }
 
