@@ -289,7 +289,10 @@ final class RecordDialog {
             public void started(Recording recording) {
                 String what = recording instanceof AttachRecording a ? "Attached to pid " + a.pid() + " (" + a.target() + ")"
                         : "Running " + command.getText().strip() + (log == null ? "" : " · its output: " + log);
-                Platform.runLater(() -> state.setText(what));
+                Platform.runLater(() -> {
+                    state.setText(what);
+                    refresh(); // the launched process appears in the list, with its agent
+                });
             }
 
             @Override

@@ -201,6 +201,12 @@ public final class ScreenshotTour {
                 "    with tl.span('forward'):",
                 "        time.sleep(0.03)",
                 "    tl.step()", ""));
+        // a JVM to attach to in the list: the serving sample, if it is built
+        Path service = Path.of("samples/jvm-serving/target/jvm-serving.jar");
+        Process jvm = Files.isRegularFile(service) ? new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", service.toString(), "--port", "0")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start() : null;
+        Thread.sleep(1500);
         fx(() -> {
             window.showRecordDialog();
             RecordDialog d = window.recordDialog();
@@ -223,6 +229,10 @@ public final class ScreenshotTour {
         });
         waitFor(() -> !window.recordDialog().recording());
         Thread.sleep(1500);
+        if (jvm != null) {
+            jvm.destroy();
+            jvm.waitFor(5, TimeUnit.SECONDS);
+        }
     }
 
     /**
