@@ -28,14 +28,17 @@ final class CaptureIngest {
     private final CaptureWriter writer;
     private final String host;
     private final AtomicLong steps;
+    private final AtomicLong lastStepNs;
     private final AtomicLong events;
     private final AtomicLong drops;
     private final ArgSet args = new ArgSet();
 
-    CaptureIngest(CaptureWriter writer, String host, AtomicLong steps, AtomicLong events, AtomicLong drops) {
+    CaptureIngest(CaptureWriter writer, String host, AtomicLong steps, AtomicLong lastStepNs, AtomicLong events,
+                  AtomicLong drops) {
         this.writer = writer;
         this.host = host;
         this.steps = steps;
+        this.lastStepNs = lastStepNs;
         this.events = events;
         this.drops = drops;
     }
@@ -216,6 +219,7 @@ final class CaptureIngest {
                 ? streamTrack(c, (int) device, stream) : threadTrack(c, s.tid(), null);
         writer.slice(track, s.startNs(), s.durNs(), name, category, 0, -1, s.correlation(), argsId);
         if (category == Category.STEP) {
+            lastStepNs.set(s.durNs());
             steps.incrementAndGet();
         }
     }

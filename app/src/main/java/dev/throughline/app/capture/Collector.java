@@ -59,6 +59,7 @@ public final class Collector implements AutoCloseable {
     private final Set<String> processes = ConcurrentHashMap.newKeySet(); // kind:pid, a reconnect is no new one
     private final AtomicLong refusedCount = new AtomicLong();
     private final AtomicLong steps = new AtomicLong();
+    private final AtomicLong lastStepNs = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong drops = new AtomicLong();
     private final LossTally refusals = new LossTally();
@@ -85,7 +86,7 @@ public final class Collector implements AutoCloseable {
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(LOOPBACK, 0), 64);
         String host = hostName();
-        CaptureIngest ingest = new CaptureIngest(writer, host, steps, events, drops);
+        CaptureIngest ingest = new CaptureIngest(writer, host, steps, lastStepNs, events, drops);
         this.writerThread = new Thread(() -> writeLoop(ingest), "throughline-collector-writer");
         this.acceptor = new Thread(this::acceptLoop, "throughline-collector-accept");
         acceptor.setDaemon(true);
@@ -136,7 +137,7 @@ public final class Collector implements AutoCloseable {
 
     public CollectorStats stats() {
         return new CollectorStats(processes.size(), refusedCount.get(), steps.get(), events.get(),
-                drops.get() + collectorLoss.total());
+                drops.get() + collectorLoss.total(), lastStepNs.get());
     }
 
     // ---- accepting and reading ---------------------------------------------------------------

@@ -7,6 +7,7 @@ package dev.throughline.app.capture;
  * @param steps     step slices written
  * @param events    slices, counters and samples received from agents
  * @param drops     events known lost: dropped by agents (their LOSS reports) or by the collector
+ * @param lastStepNs the duration of the last step slice written (0 before the first), for a live "last step"
  */
-public record CollectorStats(long processes, long refused, long steps, long events, long drops) {
+public record CollectorStats(long processes, long refused, long steps, long events, long drops, long lastStepNs) {
 }

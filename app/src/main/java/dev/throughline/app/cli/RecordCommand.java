@@ -1,25 +1,17 @@
 package dev.throughline.app.cli;
 
-import dev.throughline.app.capture.Collector;
 import dev.throughline.app.capture.CollectorStats;
-import dev.throughline.app.capture.GpuCounterFeed;
-import dev.throughline.gpu.NvmlSampler;
-import dev.throughline.storage.CaptureSchema;
-import dev.throughline.storage.CaptureWriter;
+import dev.throughline.app.recording.LaunchRecording;
+import dev.throughline.app.recording.RecordingError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 @Command(name = "record", mixinStandardHelpOptions = true,
         description = {"Run COMMAND with the profiling agent injected and record it into a capture.",
@@ -40,9 +32,6 @@ final class RecordCommand implements Callable<Integer> {
             return spec;
         }
     }
-
-    /** The Python agent's bootstrap (its sitecustomize.py), relative to throughline.home. */
-    static final Path PYTHON_BOOTSTRAP = Path.of("profiler-agents", "python", "bootstrap");
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT.tlcap",
             description = "the capture to write (default: record-YYYYMMDD-HHMMSS.tlcap here)")
@@ -75,58 +64,15 @@ final class RecordCommand implements Callable<Integer> {
             throw new UserError("--sample-hz must be 0 or more, was " + sampleHz);
         }
         Path out = RecordingOutput.capturePath(output, force, "record");
-        Path home = Path.of(System.getProperty("throughline.home", ".")).toAbsolutePath().normalize();
-        Path bootstrap = home.resolve(PYTHON_BOOTSTRAP);
-        if (!Files.isRegularFile(bootstrap.resolve("sitecustomize.py"))) {
-            err.println("throughline: warning: no Python agent at " + bootstrap + " (throughline.home is " + home
-                    + "); a Python command runs unprofiled");
-        }
-
-        CaptureWriter writer;
+        LaunchRecording recording;
         try {
-            writer = CaptureWriter.create(out, force);
-        } catch (IOException e) {
+            recording = LaunchRecording.start(new LaunchRecording.Options(command, out, force, sampleHz, gpuHz,
+                    torchProfiler), null, err);
+        } catch (RecordingError e) {
             throw new UserError(e.getMessage());
         }
-        writer.meta(CaptureSchema.META_SOURCE, "throughline record");
-        writer.meta("record.command", String.join(" ", command));
-        writer.meta("record.sample_hz", Integer.toString(sampleHz));
-        writer.meta("record.torch_profiler", Boolean.toString(torchProfiler));
-        writer.meta("trace.clock", "CLOCK_MONOTONIC ns (time_origin_ns is the first event's)");
-        // NVML: the capture says whether GPU counters were read, and if not why, in every case
-        NvmlSampler.Opened nvml = gpuHz > 0 ? NvmlSampler.open() : null;
-        writer.meta("gpu.nvml", nvml == null ? "off (--gpu-hz 0)" : nvml.status.toString());
-        Collector collector = Collector.start(writer);
-        GpuCounterFeed gpuFeed = null;
-        if (nvml != null && nvml.sampler != null) {
-            try {
-                gpuFeed = GpuCounterFeed.start(nvml.sampler, collector, gpuHz);
-            } catch (IOException e) {
-                nvml.sampler.close();
-                err.println("throughline: warning: GPU counters off: " + e.getMessage());
-            }
-        }
-
-        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
-        pb.environment().putAll(agentEnvironment(collector.address(), collector.token(), sampleHz, torchProfiler,
-                bootstrap, System.getenv("PYTHONPATH")));
-        if (!torchProfiler) {
-            pb.environment().remove("THROUGHLINE_TORCH_PROFILER");
-        }
-        // a java COMMAND gets the JVM agent through JAVA_TOOL_OPTIONS, as Python gets its bootstrap
-        pb.environment().putAll(JvmAgent.forJavaChild(command, sampleHz, out, System.getenv("JAVA_TOOL_OPTIONS"), err));
-        Session session = new Session(collector, gpuFeed, err);
-        Process child;
-        try {
-            child = pb.start();
-        } catch (IOException e) {
-            if (gpuFeed != null) {
-                gpuFeed.close();
-            }
-            collector.abort();
-            throw new UserError("cannot run " + command.get(0) + ": " + e.getMessage());
-        }
-        session.child = child;
+        Session session = new Session(recording, err);
+        Process child = recording.child();
         Thread hook = new Thread(() -> session.finish(true), "throughline-record-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Thread status = new Thread(session::statusLoop, "throughline-record-status");
@@ -150,21 +96,6 @@ final class RecordCommand implements Callable<Integer> {
         return code;
     }
 
-    /** What the child's environment gets on top of ours. */
-    static Map<String, String> agentEnvironment(String address, String token, int sampleHz, boolean torchProfiler,
-                                                Path bootstrap, String pythonPath) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("THROUGHLINE_ADDR", address);
-        env.put("THROUGHLINE_TOKEN", token);
-        env.put("THROUGHLINE_SAMPLE_HZ", Integer.toString(sampleHz));
-        if (torchProfiler) {
-            env.put("THROUGHLINE_TORCH_PROFILER", "1");
-        }
-        env.put("PYTHONPATH", pythonPath == null || pythonPath.isEmpty() ? bootstrap.toString()
-                : bootstrap + File.pathSeparator + pythonPath);
-        return env;
-    }
-
     private static int waitFor(Process child) {
         while (true) {
             try {
@@ -175,21 +106,16 @@ final class RecordCommand implements Callable<Integer> {
         }
     }
 
-    /** One recording: the child, the collector, and the end that happens once (normal exit or Ctrl-C). */
+    /** The CLI's side of one recording: the status line, and the end that happens once (normal exit or Ctrl-C). */
     private static final class Session {
-        private final Collector collector;
+        private final LaunchRecording recording;
         private final PrintWriter err;
         private final boolean terminal = System.console() != null;
-        private final long started = System.nanoTime();
-        private volatile Process child;
         private boolean finished;
         private boolean statusShown;
 
-        private final GpuCounterFeed gpuFeed;
-
-        Session(Collector collector, GpuCounterFeed gpuFeed, PrintWriter err) {
-            this.collector = collector;
-            this.gpuFeed = gpuFeed;
+        Session(LaunchRecording recording, PrintWriter err) {
+            this.recording = recording;
             this.err = err;
         }
 
@@ -202,7 +128,7 @@ final class RecordCommand implements Callable<Integer> {
                         if (finished) {
                             return;
                         }
-                        String line = statusLine(collector.stats(), System.nanoTime() - started);
+                        String line = statusLine(recording.stats(), recording.elapsedNs());
                         if (terminal) {
                             err.print("\r" + line + "\u001b[K");
                         } else {
@@ -230,45 +156,24 @@ final class RecordCommand implements Callable<Integer> {
             if (statusShown && terminal) {
                 err.print("\r\u001b[K");
             }
-            Process p = child;
-            if (interrupted && p != null && p.isAlive()) {
+            Process p = recording.child();
+            if (interrupted && p.isAlive()) {
                 err.println("throughline: interrupted: stopping " + p.pid() + " and closing the capture");
                 err.flush();
-                stop(p);
+                recording.stop();
             }
-            if (gpuFeed != null) {
-                gpuFeed.close(); // says BYE before the collector stops listening
-            }
-            CollectorStats stats = collector.stats();
-            long elapsed = System.nanoTime() - started;
+            long elapsed = recording.elapsedNs();
+            CollectorStats stats;
             try {
-                collector.close();
+                stats = recording.finish();
             } catch (IOException e) {
                 err.println("throughline: the capture was not written: " + e.getMessage());
                 err.flush();
                 return 1;
             }
-            summary(stats, elapsed);
+            RecordingOutput.summary(err, recording.collector(), stats, elapsed);
             err.flush();
             return 0;
-        }
-
-        private void stop(Process p) {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
-            try {
-                if (!p.waitFor(3, TimeUnit.SECONDS)) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                    p.waitFor(2, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private void summary(CollectorStats stats, long elapsedNs) {
-            RecordingOutput.summary(err, collector, stats, elapsedNs);
         }
     }
 

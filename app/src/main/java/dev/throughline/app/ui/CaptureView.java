@@ -14,7 +14,10 @@ import javafx.scene.control.TabPane;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The views of one open capture, as tabs: Overview, Timeline, Flame, Kernels, CPU ops, Steps, SQL, Compare. */
+/**
+ * The views of one open capture, as tabs: Overview, Timeline, Flame, Kernels, CPU ops, Steps, Requests (serving
+ * captures only), SQL, Compare.
+ */
 final class CaptureView extends TabPane {
     private final CaptureSession session;
     private final Tab overviewTab;
@@ -33,6 +36,7 @@ final class CaptureView extends TabPane {
     private final DataTable ops;
     private final DataTable steps;
     private final SqlConsole sql;
+    private final RequestsView requests; // null unless the capture has request slices
 
     CaptureView(CaptureSession session, BooleanProperty dark) {
         this(session, dark, () -> List.of(session));
@@ -59,7 +63,14 @@ final class CaptureView extends TabPane {
         stepsTab = tab("Steps", steps, "Each training step and its parts");
         sqlTab = tab("SQL", sql, "Read-only SQL on this capture");
         compareTab = tab("Compare", compare, "This capture against another open one: step time, categories, names");
-        getTabs().addAll(overviewTab, timelineTab, flameTab, kernelsTab, opsTab, stepsTab, sqlTab, compareTab);
+        getTabs().addAll(overviewTab, timelineTab, flameTab, kernelsTab, opsTab, stepsTab);
+        // a serving capture gets its Requests tab (latency percentiles, histogram, tail, slowest requests)
+        requests = session.report().overview().latencies().isEmpty() ? null : new RequestsView(session, dark);
+        if (requests != null) {
+            getTabs().add(tab("Requests", requests, "Request latency: percentiles, histogram, the p99 tail's phases,"
+                    + " the slowest requests"));
+        }
+        getTabs().addAll(sqlTab, compareTab);
         loadNameTables();
         flameTab.setOnSelectionChanged(e -> {
             if (flameTab.isSelected()) {
@@ -121,6 +132,11 @@ final class CaptureView extends TabPane {
 
     CompareView compare() {
         return compare;
+    }
+
+    /** Null when the capture has no requests. */
+    RequestsView requests() {
+        return requests;
     }
 
     SqlConsole sql() {
@@ -217,6 +233,12 @@ final class CaptureView extends TabPane {
     /** The status bar's line for this capture. */
     String statusLine() {
         CaptureOverview o = session.report().overview();
+        if (o.stepStats().count() == 0 && !o.latencies().isEmpty()) { // a service: its requests, not kernels and steps
+            long requests = o.latencies().stream().mapToLong(dev.throughline.storage.model.LatencyRow::count).sum();
+            return String.format("%,d requests · p99 %s (%s) · %,d lost · span %s", requests,
+                    Units.duration(o.latencies().get(0).p99Ns()), o.latencies().get(0).name(), o.lostEvents(),
+                    Units.duration(o.spanNs()));
+        }
         return String.format("%,d kernels · %d steps · %,d lost · span %s", o.kernelCount(), o.stepStats().count(),
                 o.lostEvents(), Units.duration(o.spanNs()));
     }

@@ -36,6 +36,34 @@ final class ChartStyle {
                 a.setLabelFont(label);
             }
         }
+        if (chart.getPlot() instanceof org.jfree.chart.plot.XYPlot plot) {
+            plot.setBackgroundPaint(bg);
+            plot.setOutlineVisible(false);
+            plot.setRangeGridlinePaint(grid);
+            plot.setDomainGridlinePaint(grid);
+            java.util.List<Axis> axes = new java.util.ArrayList<>();
+            for (int i = 0; i < plot.getDomainAxisCount(); i++) {
+                axes.add(plot.getDomainAxis(i));
+            }
+            for (int i = 0; i < plot.getRangeAxisCount(); i++) {
+                axes.add(plot.getRangeAxis(i));
+            }
+            for (Axis a : axes) {
+                if (a == null) {
+                    continue;
+                }
+                a.setLabelPaint(fg);
+                a.setTickLabelPaint(fg);
+                a.setAxisLinePaint(grid);
+                a.setTickMarkPaint(grid);
+                a.setTickLabelFont(tick);
+                a.setLabelFont(label);
+            }
+            for (Object m : plot.getDomainMarkers(org.jfree.chart.ui.Layer.FOREGROUND) == null ? java.util.List.of()
+                    : plot.getDomainMarkers(org.jfree.chart.ui.Layer.FOREGROUND)) {
+                ((org.jfree.chart.plot.Marker) m).setLabelPaint(fg);
+            }
+        }
         LegendTitle legend = chart.getLegend();
         if (legend != null) {
             legend.setBackgroundPaint(bg);

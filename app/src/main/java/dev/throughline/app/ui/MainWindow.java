@@ -65,6 +65,7 @@ public final class MainWindow {
     private final ReadOnlyStringWrapper lastError = new ReadOnlyStringWrapper();
     private final Preferences prefs = prefs();
     private Alert errorDialog;
+    private RecordDialog recordDialog;
     private boolean closing;
 
     public MainWindow(Stage stage) {
@@ -142,6 +143,11 @@ public final class MainWindow {
         open.setId("open-button");
         open.setTooltip(new Tooltip("Open a capture (.tlcap) or a trace to import: Chrome / Kineto JSON, .json.gz (Ctrl+O)"));
         open.setOnAction(e -> chooseFiles());
+        Button record = new Button("● Record…");
+        record.setId("record-button");
+        record.setTooltip(new Tooltip("Launch a command with the agent, or attach to a running JVM, and open the"
+                + " capture when it ends (Ctrl+R)"));
+        record.setOnAction(e -> showRecordDialog());
         recent.setTooltip(new Tooltip("Captures and traces opened before"));
         refreshRecent();
         Label brand = new Label("Throughline");
@@ -159,11 +165,23 @@ public final class MainWindow {
         helpButton.setId("help-button");
         helpButton.setTooltip(new Tooltip("Keyboard and mouse shortcuts (?)"));
         helpButton.setOnAction(e -> toggleHelp());
-        HBox bar = new HBox(8, brand, open, recent, grow, dropHint, theme, helpButton);
+        HBox bar = new HBox(8, brand, open, record, recent, grow, dropHint, theme, helpButton);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(8, 12, 8, 12));
         bar.getStyleClass().add("app-toolbar");
         return bar;
+    }
+
+    /** The record / attach dialog (one per window, kept between uses). */
+    void showRecordDialog() {
+        if (recordDialog == null) {
+            recordDialog = new RecordDialog(stage, this::open);
+        }
+        recordDialog.show();
+    }
+
+    RecordDialog recordDialog() {
+        return recordDialog;
     }
 
     private Node statusBar() {
@@ -192,6 +210,7 @@ public final class MainWindow {
 
     private void installKeys(Scene scene) {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::chooseFiles);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), this::showRecordDialog);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.W, KeyCombination.SHORTCUT_DOWN), () -> {
             Tab t = captures.getSelectionModel().getSelectedItem();
             if (t != null) {
@@ -334,6 +353,9 @@ public final class MainWindow {
 
     private void closeAll() {
         closing = true;
+        if (recordDialog != null) {
+            recordDialog.closeWithWindow();
+        }
         List.copyOf(running).forEach(OpenTask::stop);
         for (Tab t : List.copyOf(captures.getTabs())) {
             closeTab(t);

@@ -49,6 +49,8 @@ import java.util.regex.Pattern;
 final class OverviewPane extends ScrollPane {
     private final List<JFreeChart> charts = new ArrayList<>();
     private final VBox findingsBox = new VBox(10);
+    private final VBox gpuCounters = new VBox(6);
+    private JFreeChart gpuChart;
 
     /**
      * @param showEvidence called with the finding whose "show" the user pressed
@@ -99,10 +101,41 @@ final class OverviewPane extends ScrollPane {
         HBox charts = new HBox(18, stepChart(o, dark), gpuPanel(o));
         HBox.setHgrow(charts.getChildren().get(0), Priority.ALWAYS);
         content.getChildren().add(charts);
+        gpuCounters.setId("gpu-counters");
+        gpuCounters.setVisible(false);
+        gpuCounters.setManaged(false); // shown once the capture turns out to have NVML counters
+        content.getChildren().add(gpuCounters);
+        loadGpuCounters(session, o, dark);
         content.getChildren().add(factsGrid(session, o));
         setContent(content);
 
         dark.addListener((obs, was, now) -> this.charts.forEach(c -> ChartStyle.apply(c, now)));
+    }
+
+    /** The GPU utilization / memory chart, or null while it is read or when the capture has no NVML counters. */
+    JFreeChart gpuChart() {
+        return gpuChart;
+    }
+
+    private void loadGpuCounters(CaptureSession session, CaptureOverview o, BooleanProperty dark) {
+        session.query(() -> GpuCounters.load(session, o.spanNs(), 1200)).whenComplete((g, e) ->
+                javafx.application.Platform.runLater(() -> {
+                    if (e != null || g.isEmpty()) {
+                        return; // no NVML counters (CPU-only, imported trace): the GPU panel above says why
+                    }
+                    gpuChart = GpuCounterChart.create(g);
+                    ChartStyle.apply(gpuChart, dark.get());
+                    charts.add(gpuChart);
+                    Label title = new Label("GPU utilization and memory over time (NVML)");
+                    title.getStyleClass().add("section-title");
+                    ChartViewer viewer = new ChartViewer(gpuChart);
+                    viewer.setId("gpu-counter-chart");
+                    viewer.setPrefSize(900, 240);
+                    viewer.setMinHeight(220);
+                    gpuCounters.getChildren().setAll(title, viewer);
+                    gpuCounters.setVisible(true);
+                    gpuCounters.setManaged(true);
+                }));
     }
 
     static String factLine(CaptureOverview o) {

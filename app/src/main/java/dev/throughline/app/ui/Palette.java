@@ -40,6 +40,21 @@ public final class Palette {
             BY_CATEGORY.get(Category.DATA_WAIT), BY_CATEGORY.get(Category.CPU_OP), Color.web("#8C8C8C") /* other */);
 
     /** Flame graph frames: one hue family per language (never a category colour, so the two don't read alike). */
+    /**
+     * A request's parts, in the order of {@code SlowRequests}: waiting in the sky blues of data_wait, compute green as
+     * cpu_op, respond orange, uncovered time grey, GC pauses the GC category's light grey.
+     */
+    public static final Map<String, Color> REQUEST_PHASES = new java.util.LinkedHashMap<>();
+
+    static {
+        REQUEST_PHASES.put("queue", Color.web("#56B4E9"));
+        REQUEST_PHASES.put("batch_wait", Color.web("#88CCEE"));
+        REQUEST_PHASES.put("compute", Color.web("#009E73"));
+        REQUEST_PHASES.put("respond", Color.web("#E69F00"));
+        REQUEST_PHASES.put("other", Color.web("#8C8C8C"));
+        REQUEST_PHASES.put("gc", BY_CATEGORY.get(Category.GC));
+    }
+
     private static final Map<FrameKind, Color> BY_FRAME_KIND = new EnumMap<>(FrameKind.class);
 
     static {

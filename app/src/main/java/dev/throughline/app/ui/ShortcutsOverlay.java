@@ -13,6 +13,7 @@ final class ShortcutsOverlay extends StackPane {
         {"Ctrl+O", "open a capture or a trace (or drop files on the window)"},
         {"Ctrl+W", "close the current capture"},
         {"?  /  F1", "show or hide this help"},
+        {"Ctrl+R", "record: launch a command with the agent, or attach to a JVM"},
         {"W / S", "timeline: zoom in / out"},
         {"A / D", "timeline: pan left / right"},
         {"F", "timeline: fit the selected range, or the whole capture"},

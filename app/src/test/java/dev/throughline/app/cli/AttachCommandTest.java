@@ -1,5 +1,7 @@
 package dev.throughline.app.cli;
 
+import dev.throughline.app.recording.JvmAgent;
+import dev.throughline.app.recording.JvmProcesses;
 import dev.throughline.storage.CaptureReader;
 import dev.throughline.storage.Category;
 import dev.throughline.storage.model.SliceRecord;

@@ -1,5 +1,7 @@
 package dev.throughline.app.cli;
 
+import dev.throughline.app.recording.JvmAgent;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;

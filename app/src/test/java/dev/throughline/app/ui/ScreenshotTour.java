@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
  * SAMPLED, a capture recorded with CPU samples and counters (e.g. {@code throughline record} of
  * samples/pytorch-train), adds the flame graph, range selection, counter and search shots; CANDIDATE, a
  * second recording of the same job, adds the Compare tab (CANDIDATE against SAMPLED).
+ * {@code ScreenshotTour --views SERVING OUTDIR} takes only the record dialog, Requests (SERVING: a recorded serving
+ * capture, e.g. samples/jvm-serving under load) and GPU counter shots; run it from the project root (the Python
+ * agent is found there).
  * Uses ImageMagick's {@code import -window root}.
  */
 public final class ScreenshotTour {
@@ -22,6 +25,11 @@ public final class ScreenshotTour {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("throughline.ui.noPrefs", "true");
+        if (args.length == 3 && args[0].equals("--views")) {
+            viewsTour(Path.of(args[1]), Path.of(args[2]));
+            Platform.exit();
+            System.exit(0);
+        }
         Path capture = Path.of(args[0]);
         Path out = Path.of(args[1]);
         Files.createDirectories(out);
@@ -127,6 +135,138 @@ public final class ScreenshotTour {
         }
         Platform.exit();
         System.exit(0);
+    }
+
+    /** The Requests tab of a serving capture, the Overview's GPU counter chart, and the record dialog recording. */
+    private static void viewsTour(Path serving, Path out) throws Exception {
+        if (System.getProperty("throughline.home") == null) {
+            System.setProperty("throughline.home", Path.of("").toAbsolutePath().toString());
+        }
+        Files.createDirectories(out);
+        Platform.startup(() -> { });
+        fx(() -> {
+            Stage stage = new Stage();
+            window = new MainWindow(stage);
+            stage.setX(0);
+            stage.setY(0);
+            stage.setWidth(1600);
+            stage.setHeight(1000);
+            stage.show();
+            window.open(serving);
+            return null;
+        });
+        waitFor(() -> !window.busy() && window.selectedView() != null);
+        CaptureView v = fx(window::selectedView);
+        fx(() -> {
+            v.showView("Requests");
+            return null;
+        });
+        waitFor(() -> v.requests().histogram() != null && !v.requests().slowest().table().getItems().isEmpty());
+        Thread.sleep(1200);
+        shot(out.resolve("requests.png"));
+        fx(() -> {
+            window.darkProperty().set(true);
+            return null;
+        });
+        Thread.sleep(1000);
+        shot(out.resolve("requests-dark.png"));
+        fx(() -> {
+            window.darkProperty().set(false);
+            return null;
+        });
+
+        Path tmp = Files.createTempDirectory("throughline-tour-");
+        Path gpu = gpuCapture(tmp.resolve("gpu-train.tlcap"));
+        fx(() -> {
+            window.open(gpu);
+            return null;
+        });
+        waitFor(() -> !window.busy() && window.selectedView() != null
+                && window.selectedView().session().source().equals(gpu));
+        CaptureView g = fx(window::selectedView);
+        waitFor(() -> g.overview().gpuChart() != null);
+        Thread.sleep(800);
+        fx(() -> {
+            g.overview().setVvalue(g.overview().getVmax());
+            return null;
+        });
+        Thread.sleep(800);
+        shot(out.resolve("overview-gpu.png"));
+
+        Path script = tmp.resolve("train_steps.py");
+        Files.writeString(script, String.join("\n",
+                "import time",
+                "import throughline_agent as tl",
+                "for i in range(100000):",
+                "    with tl.span('forward'):",
+                "        time.sleep(0.03)",
+                "    tl.step()", ""));
+        // a JVM to attach to in the list: the serving sample, if it is built
+        Path service = Path.of("samples/jvm-serving/target/jvm-serving.jar");
+        Process jvm = Files.isRegularFile(service) ? new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", service.toString(), "--port", "0")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start() : null;
+        Thread.sleep(1500);
+        fx(() -> {
+            window.showRecordDialog();
+            RecordDialog d = window.recordDialog();
+            var scene = d.stage().getScene();
+            ((javafx.scene.control.TextField) scene.lookup("#record-command"))
+                    .setText("/usr/bin/python3 " + script);
+            ((javafx.scene.control.TextField) scene.lookup("#record-output")).setText(tmp.resolve("rec.tlcap").toString());
+            return null;
+        });
+        Thread.sleep(1500); // the process list fills
+        fx(() -> {
+            ((javafx.scene.control.Button) window.recordDialog().stage().getScene().lookup("#record-start")).fire();
+            return null;
+        });
+        Thread.sleep(4000);
+        shot(out.resolve("record.png"));
+        fx(() -> {
+            ((javafx.scene.control.Button) window.recordDialog().stage().getScene().lookup("#record-stop")).fire();
+            return null;
+        });
+        waitFor(() -> !window.recordDialog().recording());
+        Thread.sleep(1500);
+        if (jvm != null) {
+            jvm.destroy();
+            jvm.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A training capture with NVML counters as the GPU feed sends them: 12 steps of 500 ms where the GPU is busy
+     * ~90 % while it computes and drops to ~10 % while each step waits 150 ms for data; memory grows to 6.2 GB
+     * over the first steps (allocator warm-up), then holds. Written here: this machine has no GPU.
+     */
+    static Path gpuCapture(Path file) throws Exception {
+        long ms = 1_000_000L;
+        long t0 = 7_000_000_000L;
+        try (dev.throughline.storage.CaptureWriter w = dev.throughline.storage.CaptureWriter.create(file, true)) {
+            int train = w.process(100, "train.py");
+            int main = w.thread(train, 100, "MainThread");
+            int mainTrack = w.track(dev.throughline.storage.TrackKind.THREAD, train, main, null, null, null);
+            int probe = w.process(200, "gpu-probe");
+            int util = w.track(dev.throughline.storage.TrackKind.COUNTER, probe, null, 0, null, "gpu0 utilization %");
+            int mem = w.track(dev.throughline.storage.TrackKind.COUNTER, probe, null, 0, null, "gpu0 memory used bytes");
+            java.util.Random r = new java.util.Random(7);
+            for (int step = 0; step < 12; step++) {
+                long s = t0 + step * 500 * ms;
+                w.slice(mainTrack, s, 500 * ms, w.string("ProfilerStep#" + step),
+                        dev.throughline.storage.Category.STEP, 0, -1, -1, 0);
+                w.slice(mainTrack, s, 150 * ms, w.string("enumerate(DataLoader)#_SingleProcessDataLoaderIter.__next__"),
+                        dev.throughline.storage.Category.DATA_WAIT, 1, -1, -1, 0);
+            }
+            for (int i = 0; i < 60; i++) { // 10 Hz
+                long ts = t0 + i * 100 * ms;
+                long inStep = (i * 100) % 500;
+                double u = inStep < 150 ? 8 + r.nextDouble() * 6 : 86 + r.nextDouble() * 10;
+                w.counter(util, ts, u);
+                w.counter(mem, ts, Math.min(6.2e9, 1.5e9 + i * 0.35e9) + r.nextDouble() * 2e7);
+            }
+        }
+        return file;
     }
 
     /** The flame graph, a range with its totals, counters and search, on a recorded capture with samples. */

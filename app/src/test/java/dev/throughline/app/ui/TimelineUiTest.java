@@ -117,7 +117,8 @@ class TimelineUiTest {
             t.selectRange(origin + 25 * MS, origin + 75 * MS);
             return null;
         });
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fx(() -> t.rangePane().summary().fromNs() == origin + 25 * MS));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fx(() -> t.rangePane().summary() != null
+                && t.rangePane().summary().fromNs() == origin + 25 * MS)); // null while the new range is read
         s = fx(() -> t.rangePane().summary());
         assertEquals(50 * MS, s.categories().get(0).totalNs());
         assertEquals(25 * MS, s.names().stream().filter(n -> n.name().equals("data_wait")).findFirst().orElseThrow().totalNs());

@@ -1,4 +1,4 @@
-package dev.throughline.app.cli;
+package dev.throughline.app.recording;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -6,26 +6,26 @@ import java.util.List;
 import java.util.Map;
 
 /** Where the JVM agent jar is, and how {@code record} hands it to a java child (through {@code JAVA_TOOL_OPTIONS}). */
-final class JvmAgent {
+public final class JvmAgent {
     /** Relative to {@code throughline.home}, as the Python bootstrap is. */
-    static final Path JAR = Path.of("profiler-agents", "jvm", "target", "throughline-jvm-agent.jar");
+    public static final Path JAR = Path.of("profiler-agents", "jvm", "target", "throughline-jvm-agent.jar");
 
     private JvmAgent() {
     }
 
-    static Path home() {
+    public static Path home() {
         return Path.of(System.getProperty("throughline.home", ".")).toAbsolutePath().normalize();
     }
 
-    static Path jar() {
+    public static Path jar() {
         return home().resolve(JAR);
     }
 
-    /** The jar, or a {@link UserError} saying how to build it. */
-    static Path requireJar() throws UserError {
+    /** The jar, or a {@link RecordingError} saying how to build it. */
+    public static Path requireJar() throws RecordingError {
         Path jar = jar();
         if (!Files.isRegularFile(jar)) {
-            throw new UserError("no JVM agent at " + jar + " (throughline.home is " + home()
+            throw new RecordingError("no JVM agent at " + jar + " (throughline.home is " + home()
                     + "); build it with ./throughline or mvn -pl profiler-agents/jvm -am package");
         }
         return jar;
@@ -35,7 +35,7 @@ final class JvmAgent {
      * What a {@code record} child's environment gets for the JVM agent: nothing unless COMMAND is a java launcher;
      * without the jar, a warning and nothing (a missing -javaagent jar would stop the JVM from starting at all).
      */
-    static Map<String, String> forJavaChild(List<String> command, int sampleHz, Path out, String existing,
+    public static Map<String, String> forJavaChild(List<String> command, int sampleHz, Path out, String existing,
                                             java.io.PrintWriter err) {
         if (!isJavaLauncher(command)) {
             return Map.of();
@@ -50,7 +50,7 @@ final class JvmAgent {
     }
 
     /** Whether COMMAND starts a JVM itself ({@code java}, {@code /usr/bin/java}, ...). */
-    static boolean isJavaLauncher(List<String> command) {
+    public static boolean isJavaLauncher(List<String> command) {
         if (command.isEmpty()) {
             return false;
         }
@@ -63,7 +63,7 @@ final class JvmAgent {
      * and token reach the agent through {@code THROUGHLINE_ADDR}/{@code THROUGHLINE_TOKEN}, not this line (the JVM
      * echoes it on stderr).
      */
-    static Map<String, String> javaToolOptions(Path jar, int sampleHz, Path out, String existing) {
+    public static Map<String, String> javaToolOptions(Path jar, int sampleHz, Path out, String existing) {
         StringBuilder options = new StringBuilder(sampleHz > 0 ? "interval=" + 1_000_000_000L / sampleHz + "ns" : "event=off");
         String o = out.toString();
         if (o.indexOf(',') < 0 && o.chars().noneMatch(Character::isWhitespace)) {
