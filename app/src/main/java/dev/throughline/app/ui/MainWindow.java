@@ -64,6 +64,7 @@ public final class MainWindow {
     private final List<OpenTask> running = new ArrayList<>();
     private final ReadOnlyStringWrapper lastError = new ReadOnlyStringWrapper();
     private final Preferences prefs = prefs();
+    private final WindowState state = new WindowState(prefs);
     private Alert errorDialog;
     private RecordDialog recordDialog;
     private boolean closing;
@@ -108,7 +109,11 @@ public final class MainWindow {
         stage.setTitle("Throughline");
         stage.setMinWidth(900);
         stage.setMinHeight(600);
-        stage.setOnHidden(e -> closeAll());
+        restoreBounds();
+        stage.setOnHidden(e -> {
+            saveBounds();
+            closeAll();
+        });
     }
 
     public Stage stage() {
@@ -327,8 +332,34 @@ public final class MainWindow {
         }
     }
 
+    /** The last window bounds, when they still fit on a screen of this machine. */
+    private void restoreBounds() {
+        state.bounds().ifPresent(b -> {
+            if (javafx.stage.Screen.getScreensForRectangle(b.x(), b.y(), b.width(), b.height()).isEmpty()) {
+                return; // a screen that is gone: the default place is better than off-screen
+            }
+            stage.setX(b.x());
+            stage.setY(b.y());
+            stage.setWidth(b.width());
+            stage.setHeight(b.height());
+            stage.setMaximized(b.maximized());
+        });
+    }
+
+    private void saveBounds() {
+        state.saveBounds(new WindowState.Bounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(),
+                stage.isMaximized()));
+    }
+
     private void addCapture(CaptureSession session) {
         CaptureView view = new CaptureView(session, dark, this::openSessions);
+        // the view last shown for this capture comes back, and each change is remembered
+        state.lastView(session.source()).ifPresent(view::showView);
+        view.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
+            if (now != null) {
+                state.saveLastView(session.source(), now.getText());
+            }
+        });
         Tab tab = new Tab(session.title(), view);
         tab.setTooltip(new Tooltip(session.source().toString()));
         tab.setOnClosed(e -> session.close());
