@@ -16,12 +16,15 @@ public final class TimelineLod {
     public static final int MAX_DEPTH = 24;
     public static final int MIN_SHIFT = 10;
     public static final int MAX_SHIFT = 40;
-    /** Levels are 4× apart: a view picks one whose buckets are 0.5–2 px wide. */
+    /** Levels are 4× apart: a view picks one whose buckets are 1–4 px wide. */
     public static final int SHIFT_STEP = 2;
-    /** Tracks with fewer slices get no levels: reading their slices is cheap at any zoom. */
-    public static final long MIN_SLICES = 4096;
-    /** The finest level holds at least this many slices per bucket on average (else it saves little). */
-    static final long SLICES_PER_BUCKET = 16;
+    /** Tracks with fewer slices get no levels: reading and merging their slices is cheap at any zoom. */
+    public static final long MIN_SLICES = 50_000;
+    /**
+     * The finest level holds at least this many slices per bucket on average (else it saves little); so a view
+     * just too zoomed in for it reads about 2 slices per pixel of its window.
+     */
+    static final long SLICES_PER_BUCKET = 8;
     /** The coarsest level has at most this many buckets over the track's extent. */
     static final long COARSEST_BUCKETS = 256;
 
@@ -42,7 +45,7 @@ public final class TimelineLod {
 
     /**
      * The levels {@code {minShift, maxShift}} written for a track of {@code slices} whose starts span
-     * {@code extentNs}, or null for none: from the finest with ≥ 16 slices per bucket on average to the
+     * {@code extentNs}, or null for none: from the finest with ≥ 8 slices per bucket on average to the
      * first with ≤ 256 buckets.
      */
     public static int[] levels(long slices, long extentNs) {

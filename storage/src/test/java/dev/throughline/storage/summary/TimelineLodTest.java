@@ -85,9 +85,9 @@ class TimelineLodTest {
     }
 
     @Test
-    void levelsGoFromSixteenSlicesPerBucketToAFewHundredBuckets() {
-        assertNull(TimelineLod.levels(4000, 1_000_000_000L), "few slices: none");
-        // 1M slices over 1 s: finest level with ≤ 62,500 buckets is 2^14 ns (61,036 buckets)
+    void levelsGoFromEightSlicesPerBucketToAFewHundredBuckets() {
+        assertNull(TimelineLod.levels(40_000, 1_000_000_000L), "few slices: none");
+        // 1M slices over 1 s: the finest level with ≤ 125,000 buckets is 2^14 ns (61,036 buckets; 2^12 has 244,141)
         assertArrayEquals(new int[] {14, 22}, TimelineLod.levels(1_000_000, 1_000_000_000L));
         // slices dense in a short extent: the finest level is the finest there is
         assertArrayEquals(new int[] {10, 10}, TimelineLod.levels(1_000_000, 1000));
@@ -103,7 +103,7 @@ class TimelineLodTest {
             int sparse = w.track(TrackKind.THREAD, p, w.thread(p, 2, "other"), null, null, null);
             int name = w.string("op");
             long base = 1_000_000_000_000L;
-            for (int i = 0; i < 20_000; i++) {
+            for (int i = 0; i < 60_000; i++) {
                 w.slice(dense, base + i * 1000L, 600, name, Category.CPU_OP, 0, -1, -1, 0);
             }
             w.slice(sparse, base, 5_000_000, name, Category.CPU_OP, 0, -1, -1, 0);
@@ -113,9 +113,9 @@ class TimelineLodTest {
             try (ResultSet rs = st.executeQuery("SELECT track_id, slices, max_depth, max_dur_ns, lod_min_shift,"
                     + " lod_max_shift FROM summary_track ORDER BY track_id")) {
                 rs.next();
-                assertEquals(20_000, rs.getLong(2));
+                assertEquals(60_000, rs.getLong(2));
                 assertEquals(600, rs.getLong(4));
-                assertEquals(TimelineLod.levels(20_000, 19_999_000L)[0], rs.getInt(5));
+                assertEquals(TimelineLod.levels(60_000, 59_999_000L)[0], rs.getInt(5));
                 rs.next();
                 assertEquals(1, rs.getLong(2));
                 assertNull(rs.getObject(5), "one slice: no levels");
@@ -123,8 +123,8 @@ class TimelineLodTest {
             try (ResultSet rs = st.executeQuery("SELECT shift, SUM(count), SUM(busy_ns) FROM summary_lod"
                     + " GROUP BY shift ORDER BY shift LIMIT 1")) {
                 rs.next();
-                assertEquals(20_000, rs.getLong(2));
-                assertEquals(20_000 * 600L, rs.getLong(3));
+                assertEquals(60_000, rs.getLong(2));
+                assertEquals(60_000 * 600L, rs.getLong(3));
             }
         }
     }
