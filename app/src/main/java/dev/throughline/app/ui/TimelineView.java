@@ -560,6 +560,11 @@ final class TimelineView extends BorderPane {
         return canvas;
     }
 
+    /** The slice tracks, in drawing order. */
+    List<TimelineQuery.Track> tracksShown() {
+        return tracks;
+    }
+
     /** The last completed window read, or null before the first (tests, benchmarks). */
     Read lastRead() {
         return lastRead;
