@@ -4,7 +4,8 @@
 # sample capture as the baseline, in the same run. Needs the 10M-slice capture of run-report.sh
 # (bench/out/report-10000000.tlcap; CAP= another). A capture written before summary_lod existed gets it
 # added first (timed: that is the close time the level of detail adds). NOLOD=1 also runs the first
-# NOLOD_EVENTS (20) events on a copy without summary_lod/summary_track (the fallback path), as a second baseline.
+# NOLOD_EVENTS (4) events, one pass, on a copy without summary_lod/summary_track (the fallback path, what
+# the timeline did before), as a second baseline.
 # Env: CAP, SKIP_BUILD=1, NOLOD=1, NOLOD_EVENTS. Output: bench/out/timeline-*.json, bench/out/timeline.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,18 +38,19 @@ if [ "$(sqlite3 "$CAP" "select count(*) from sqlite_master where name='summary_l
 fi
 sqlite3 "$CAP" "select count(*) from slice" > "$OUT/timeline-slices.txt"
 
-run() { # NAME CAPTURE [EVENTS]
-  /usr/bin/time -v -o "$OUT/timeline-$1.time" java -Xmx1g $FX -cp "$CP" dev.throughline.app.ui.TimelineFrameBench "$2" ${3:-} \
-    | tee "$OUT/timeline-$1.json"
+run() { # NAME WARMUP-CAPTURE CAPTURE [EVENTS [JAVA-FLAGS]]
+  /usr/bin/time -v -o "$OUT/timeline-$1.time" java -Xmx1g $FX ${5:-} -Dbench.warmup="$2" -cp "$CP" \
+    dev.throughline.app.ui.TimelineFrameBench "$3" ${4:-} | tee "$OUT/timeline-$1.json"
   echo "maxRssMB $(awk '/Maximum resident/ {printf "%.0f", $6/1024}' "$OUT/timeline-$1.time")" | tee -a "$OUT/timeline-$1.json"
 }
-run sample "$SAMPLE"
-run 10m "$CAP"
-run sample-again "$SAMPLE"
+# each run opens the other capture first, so that the timed open is a warm one (the cold one is reported too)
+run sample "$CAP" "$SAMPLE"
+run 10m "$SAMPLE" "$CAP"
+run sample-again "$CAP" "$SAMPLE"
 if [ "${NOLOD:-0}" = 1 ]; then
   cp "$CAP" "$OUT/timeline-nolod.tlcap"
   sqlite3 "$OUT/timeline-nolod.tlcap" "drop table summary_lod; drop table summary_track;"
-  run 10m-nolod "$OUT/timeline-nolod.tlcap" "${NOLOD_EVENTS:-20}"
+  run 10m-nolod "$SAMPLE" "$OUT/timeline-nolod.tlcap" "${NOLOD_EVENTS:-4}" -Dbench.quick=true
   rm -f "$OUT/timeline-nolod.tlcap"
 fi
 echo "end $(cat /proc/loadavg)" >> "$OUT/timeline-load.txt"

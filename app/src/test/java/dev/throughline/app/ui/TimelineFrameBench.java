@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * for data, as a drag or a fast wheel does) gives the redraw times under a read backlog. Redraws are also timed
  * in CPU time of the FX thread (a figure that the other work on a shared machine does not inflate). Last, the
  * used heap after a full GC. Prints one JSON object.
- * Usage: {@code TimelineFrameBench CAPTURE [EVENTS]} (EVENTS limits the script, e.g. for a slow baseline).
+ * Usage: {@code TimelineFrameBench CAPTURE [EVENTS]} (EVENTS limits the script, e.g. for a slow baseline;
+ * {@code -Dbench.quick=true} runs pass 1 only, {@code -Dbench.warmup=FILE} opens FILE first).
  */
 public final class TimelineFrameBench {
     private static MainWindow window;
@@ -98,7 +99,8 @@ public final class TimelineFrameBench {
         List<Double> readMs = new ArrayList<>();
         List<Integer> lodTracks = new ArrayList<>();
         List<Integer> boxes = new ArrayList<>();
-        for (Step s : script) {
+        boolean quick = Boolean.getBoolean("bench.quick"); // one pass only (a slow baseline)
+        for (Step s : quick ? List.<Step>of() : script) {
             fx(() -> {
                 s.fire(t);
                 return null;
@@ -150,7 +152,7 @@ public final class TimelineFrameBench {
         });
         waitFor(600, () -> !t.loadingProperty().get());
         List<Double> paced = new ArrayList<>();
-        for (Step s : script) {
+        for (Step s : quick ? List.<Step>of() : script) {
             double r = fx(() -> {
                 probeAt = 0;
                 long a = System.nanoTime();
