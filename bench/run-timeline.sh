@@ -6,7 +6,7 @@
 # added first (timed: that is the close time the level of detail adds). NOLOD=1 also runs the first
 # NOLOD_EVENTS (4) events, one pass, on a copy without summary_lod/summary_track (the fallback path, what
 # the timeline did before), as a second baseline.
-# Env: CAP, SKIP_BUILD=1, NOLOD=1, NOLOD_EVENTS. Output: bench/out/timeline-*.json, bench/out/timeline.md.
+# Env: CAP, SKIP_BUILD=1, NOLOD=1, NOLOD_EVENTS. Output: bench/out/timeline-*.json (one per run), *-paint.json.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/bench/out"
@@ -43,10 +43,49 @@ run() { # NAME WARMUP-CAPTURE CAPTURE [EVENTS [JAVA-FLAGS]]
     dev.throughline.app.ui.TimelineFrameBench "$3" ${4:-} | tee "$OUT/timeline-$1.json"
   echo "maxRssMB $(awk '/Maximum resident/ {printf "%.0f", $6/1024}' "$OUT/timeline-$1.time")" | tee -a "$OUT/timeline-$1.json"
 }
+# The render thread's "Painting" time per pulse (whole ms), from JavaFX's pulse logger, in pass 1 and the paced
+# pass of a second run (the logger prints a dozen lines a pulse: kept out of the timed runs).
+paint() { # NAME WARMUP-CAPTURE CAPTURE
+  java -Xmx1g $FX -Djavafx.pulseLogger=true -Djavafx.pulseLogger.threshold=0 -Dbench.warmup="$2" -cp "$CP" \
+    dev.throughline.app.ui.TimelineFrameBench "$3" > "$OUT/timeline-$1-pulses.log" 2>&1
+  python3 - "$OUT/timeline-$1-pulses.log" <<'PY' | tee "$OUT/timeline-$1-paint.json"
+import json, math, re, sys
+# per pulse: the sum of its "Painting" phases (the window's scene and, when one shows, a popup's)
+phase, current, paint = None, None, {"pass1": [], "paced": []}
+def close_pulse():
+    global current
+    if current is not None and current[1] > 0:
+        paint[current[0]].append(current[1])
+    current = None
+for line in open(sys.argv[1], errors="replace"):
+    m = re.match(r"#bench (\w+) (begin|end)", line)
+    if m:
+        close_pulse()
+        phase = m.group(1) if m.group(2) == "begin" else None
+        continue
+    if line.startswith("PULSE:"):
+        close_pulse()
+        current = [phase, 0] if phase else None
+        continue
+    m = re.search(r"\(\d+ \+(\d+)ms\): Painting", line)
+    if m and current is not None:
+        current[1] += int(m.group(1))
+close_pulse()
+def stats(v):
+    v = sorted(v)
+    if not v:
+        return {"n": 0}
+    rank = lambda q: v[max(0, math.ceil(q * len(v)) - 1)]
+    return {"n": len(v), "median": rank(0.5), "p99": rank(0.99), "max": v[-1]}
+print(json.dumps({k: stats(v) for k, v in paint.items()}))
+PY
+}
 # each run opens the other capture first, so that the timed open is a warm one (the cold one is reported too)
 run sample "$CAP" "$SAMPLE"
 run 10m "$SAMPLE" "$CAP"
 run sample-again "$CAP" "$SAMPLE"
+paint sample "$CAP" "$SAMPLE"
+paint 10m "$SAMPLE" "$CAP"
 if [ "${NOLOD:-0}" = 1 ]; then
   cp "$CAP" "$OUT/timeline-nolod.tlcap"
   sqlite3 "$OUT/timeline-nolod.tlcap" "drop table summary_lod; drop table summary_track;"

@@ -35,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  * The script runs once unmeasured first (JIT warm-up). Then a paced pass (one event every 16 ms, not waiting
  * for data, as a drag or a fast wheel does) gives the redraw times under a read backlog. Redraws are also timed
  * in CPU time of the FX thread (a figure that the other work on a shared machine does not inflate). Last, the
- * used heap after a full GC. Prints one JSON object.
+ * used heap after a full GC. Prints one JSON object. The canvas is rasterized later, on the render thread, in the
+ * pulse's "Painting" phase: run with {@code -Djavafx.pulseLogger=true -Djavafx.pulseLogger.threshold=0} for those
+ * times (whole ms), between the {@code #bench} marker lines (bench/run-timeline.sh does).
  * Usage: {@code TimelineFrameBench CAPTURE [EVENTS]} (EVENTS limits the script, e.g. for a slow baseline;
  * {@code -Dbench.quick=true} runs pass 1 only, {@code -Dbench.warmup=FILE} opens FILE first).
  */
@@ -113,6 +115,7 @@ public final class TimelineFrameBench {
         });
         waitFor(600, () -> !t.loadingProperty().get());
         java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        marker("pass1 begin");
         for (Step s : script) {
             long readsBefore = fx(t::readsStarted);
             long[] at = new long[1];
@@ -145,6 +148,7 @@ public final class TimelineFrameBench {
                 boxes.add(read.boxes());
             }
         }
+        marker("pass1 end");
         // pass 2: paced at 60 Hz, not waiting for the reads (they coalesce); redraw time only
         fx(() -> {
             t.fitAll();
@@ -152,6 +156,7 @@ public final class TimelineFrameBench {
         });
         waitFor(600, () -> !t.loadingProperty().get());
         List<Double> paced = new ArrayList<>();
+        marker("paced begin");
         for (Step s : quick ? List.<Step>of() : script) {
             double r = fx(() -> {
                 probeAt = 0;
@@ -164,6 +169,7 @@ public final class TimelineFrameBench {
             }
             Thread.sleep(16);
         }
+        marker("paced end");
         waitFor(600, () -> !t.loadingProperty().get());
 
         for (int i = 0; i < 3; i++) {
@@ -192,6 +198,12 @@ public final class TimelineFrameBench {
         System.out.println(json);
         Platform.exit();
         System.exit(0);
+    }
+
+    /** A line in stdout between the pulse logger's lines (-Djavafx.pulseLogger=true), to find a pass's pulses. */
+    private static void marker(String what) {
+        System.out.println("#bench " + what);
+        System.out.flush();
     }
 
     /** Opens {@code file} and waits until its Overview (findings first) is in the window and laid out. */
