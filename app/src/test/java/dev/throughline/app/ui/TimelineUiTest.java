@@ -69,6 +69,16 @@ class TimelineUiTest {
         });
         TimelineView t = view.timeline();
         WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> fx(() -> !t.loadingProperty().get() && !t.drawn().isEmpty()));
+        // the tab's content joins the scene when first shown: wait until its layout has settled (the vertical
+        // scroll bar appears once the tracks are read, and narrows the canvas)
+        double[] width = {-1};
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> {
+            WaitForAsyncUtils.waitForFxEvents();
+            double w = fx(() -> t.canvas().getWidth());
+            boolean settled = w == width[0] && fx(() -> !t.loadingProperty().get() && !t.drawn().isEmpty());
+            width[0] = w;
+            return settled;
+        });
         return t;
     }
 
@@ -114,7 +124,8 @@ class TimelineUiTest {
             t.selectRange(origin + 25 * MS, origin + 75 * MS);
             return null;
         });
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fx(() -> t.rangePane().summary().fromNs() == origin + 25 * MS));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fx(() -> t.rangePane().summary() != null
+                && t.rangePane().summary().fromNs() == origin + 25 * MS));
         s = fx(() -> t.rangePane().summary());
         assertEquals(50 * MS, s.categories().get(0).totalNs());
         assertEquals(25 * MS, s.names().stream().filter(n -> n.name().equals("data_wait")).findFirst().orElseThrow().totalNs());
