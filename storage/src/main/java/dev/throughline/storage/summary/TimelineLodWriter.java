@@ -121,6 +121,7 @@ public final class TimelineLodWriter {
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + capture.toAbsolutePath())) {
             db.setAutoCommit(false);
             try (Statement st = db.createStatement()) {
+                // the same two tables as schema-v1.sql (a capture that has them gets them rebuilt)
                 st.execute("DROP TABLE IF EXISTS summary_track");
                 st.execute("DROP TABLE IF EXISTS summary_lod");
                 st.execute("CREATE TABLE summary_track (track_id INTEGER PRIMARY KEY, slices INTEGER NOT NULL,"
