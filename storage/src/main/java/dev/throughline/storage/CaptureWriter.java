@@ -1,6 +1,7 @@
 package dev.throughline.storage;
 
 import dev.throughline.storage.summary.SummaryBuilder;
+import dev.throughline.storage.summary.TimelineLodWriter;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,8 @@ import java.util.Map;
 
 /**
  * Writes one capture file. Rows are bulk-loaded with batched prepared inserts into a temporary
- * sibling file (WAL, no indexes); {@link #close()} writes the summaries, builds the indexes, runs
+ * sibling file (WAL, no indexes); {@link #close()} writes the summaries, builds the indexes and the
+ * timeline's level-of-detail tables, runs
  * the integrity check, marks the capture clean, folds the WAL and moves the file into place.
  * {@link #abort()} deletes everything, so a failed import never leaves a half-written capture.
  * Not thread-safe: one producer (an importer or the collector) owns it.
@@ -439,6 +441,9 @@ public final class CaptureWriter implements AutoCloseable {
             writeMeta();
             db.commit();
             CaptureSchema.createIndexes(db);
+            db.commit();
+            // the timeline's level-of-detail buckets: one ordered pass through the (track, start) index just built
+            TimelineLodWriter.write(db);
             db.commit();
             String integrity = integrityCheck();
             if (!"ok".equals(integrity)) {

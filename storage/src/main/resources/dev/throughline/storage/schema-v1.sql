@@ -79,3 +79,15 @@ CREATE TABLE summary_latency (
   p99_ns INTEGER NOT NULL, p999_ns INTEGER NOT NULL, max_ns INTEGER NOT NULL);
 CREATE TABLE summary_latency_bucket (
   name_id INTEGER NOT NULL, upper_ns INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (name_id, upper_ns));
+-- Per track with slices: its slice count, nesting depth (0-based, capped at 24) and longest slice, and the
+-- summary_lod levels written for it (NULL: none; the timeline reads its slices at any zoom).
+CREATE TABLE summary_track (
+  track_id INTEGER PRIMARY KEY, slices INTEGER NOT NULL, max_depth INTEGER NOT NULL, max_dur_ns INTEGER NOT NULL,
+  lod_min_shift INTEGER, lod_max_shift INTEGER);
+-- Timeline level of detail: per track, level (buckets of 2^shift ns), nesting depth and non-empty bucket
+-- [bucket << shift, (bucket + 1) << shift): the slices starting in it, the busy time inside it, and its longest
+-- overlapping slice (id, category, name), which the zoomed-out timeline draws.
+CREATE TABLE summary_lod (
+  track_id INTEGER NOT NULL, shift INTEGER NOT NULL, depth INTEGER NOT NULL, bucket INTEGER NOT NULL,
+  count INTEGER NOT NULL, busy_ns INTEGER NOT NULL, slice_id INTEGER NOT NULL, category INTEGER NOT NULL,
+  name_id INTEGER NOT NULL, PRIMARY KEY (track_id, shift, depth, bucket)) WITHOUT ROWID;

@@ -107,8 +107,22 @@ final class CaptureView extends TabPane {
         });
     }
 
+    /**
+     * A tab whose content joins the scene when the tab is first selected (the Overview's at once): a TabPane
+     * styles and lays out every tab's content, and the tables and consoles of the other seven were half of the
+     * CSS and layout time of an open. The views themselves are built at once, so their reads and accessors work.
+     */
     private static Tab tab(String title, javafx.scene.Node content, String tip) {
-        Tab t = new Tab(title, content);
+        Tab t = new Tab(title);
+        if (title.equals("Overview")) {
+            t.setContent(content);
+        } else {
+            t.selectedProperty().addListener((o, was, is) -> {
+                if (is && t.getContent() == null) {
+                    t.setContent(content);
+                }
+            });
+        }
         t.setTooltip(new javafx.scene.control.Tooltip(tip));
         t.setId("view-" + title.toLowerCase(java.util.Locale.ROOT).replace(' ', '-'));
         return t;

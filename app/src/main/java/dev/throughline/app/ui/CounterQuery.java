@@ -148,10 +148,15 @@ final class CounterQuery {
         }
     }
 
-    /** Instants in [fromNs, toNs) (relative ns), at most {@code limit}. */
-    static List<Instant> instants(CaptureSession s, long fromNs, long toNs, int limit) throws SQLException {
+    /**
+     * Instants in [fromNs, toNs) (relative ns), at most {@code limit} read, and at most one per track per pixel
+     * kept (the markers would be drawn on top of each other). Through the instant_ts index where the capture has it.
+     */
+    static List<Instant> instants(CaptureSession s, long fromNs, long toNs, int limit, double nsPerPixel)
+            throws SQLException {
         List<String> names = s.strings();
         List<Instant> out = new ArrayList<>();
+        java.util.Map<Integer, Long> lastPixel = new java.util.HashMap<>();
         try (PreparedStatement ps = s.reader().connection().prepareStatement(
                 "SELECT track_id, ts_ns, name_id FROM instant WHERE ts_ns >= ? AND ts_ns < ? ORDER BY ts_ns LIMIT ?")) {
             ps.setLong(1, fromNs);
@@ -159,8 +164,15 @@ final class CounterQuery {
             ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    int track = rs.getInt(1);
+                    long ts = rs.getLong(2);
+                    long pixel = (long) Math.floor(ts / Math.max(1, nsPerPixel));
+                    Long last = lastPixel.put(track, pixel);
+                    if (last != null && last == pixel) {
+                        continue;
+                    }
                     int n = rs.getInt(3);
-                    out.add(new Instant(rs.getInt(1), rs.getLong(2), n >= 0 && n < names.size() && names.get(n) != null
+                    out.add(new Instant(track, ts, n >= 0 && n < names.size() && names.get(n) != null
                             ? names.get(n) : "?"));
                 }
             }

@@ -196,10 +196,18 @@ public final class DataTable extends VBox {
         private final Region bar = new Region();
         private final Label text = new Label();
         private final StackPane graphic = new StackPane();
-        private final Tooltip tip = new Tooltip();
+        /** Made on the first hover: a Tooltip per cell is a popup window, and a table makes hundreds of cells. */
+        private Tooltip tip;
+        private String exact;
 
         ValueCell(Kind kind) {
             this.kind = kind;
+            setOnMouseEntered(e -> {
+                if (exact != null && tip == null) {
+                    tip = new Tooltip(exact);
+                    setTooltip(tip);
+                }
+            });
             if (kind != Kind.TEXT) {
                 setAlignment(Pos.CENTER_RIGHT);
                 getStyleClass().add("numeric-cell");
@@ -221,17 +229,22 @@ public final class DataTable extends VBox {
             if (empty || item == null) {
                 setText(null);
                 setGraphic(null);
-                setTooltip(null);
+                exact = null;
+                if (tip != null) {
+                    setTooltip(null);
+                    tip = null;
+                }
                 return;
             }
             String shown = format(kind, item);
-            String exact = switch (kind) {
+            exact = switch (kind) {
                 case DURATION_NS -> String.format("%,d ns", ((Number) item).longValue());
                 case SHARE -> String.format(Locale.ROOT, "%.4f %%", ((Number) item).doubleValue() * 100);
                 default -> item.toString();
             };
-            tip.setText(exact);
-            setTooltip(tip);
+            if (tip != null) {
+                tip.setText(exact);
+            }
             if (kind == Kind.SHARE) {
                 text.setText(shown);
                 double f = Math.max(0, Math.min(1, ((Number) item).doubleValue()));

@@ -231,24 +231,33 @@ final class OverviewPane extends ScrollPane {
             return box;
         }
         DefaultCategoryDataset data = new DefaultCategoryDataset();
+        List<StepBins.Bin> bins = StepBins.of(steps, OverviewPane::parts);
+        boolean grouped = bins.size() < steps.size();
+        if (grouped) {
+            t.setText(String.format("Step time, stacked: mean of each %,d consecutive steps (%,d steps)",
+                    bins.get(0).steps(), steps.size()));
+        }
         List<Integer> used = new ArrayList<>();
         for (int part = 0; part < StepStats.PART_NAMES.size(); part++) {
-            long total = 0;
-            for (StepRow s : steps) {
-                total += parts(s)[part];
+            double total = 0;
+            for (StepBins.Bin b : bins) {
+                total += b.meanPartNs()[part];
             }
             if (total > 0) {
                 used.add(part);
             }
         }
         for (int part : used) {
-            for (StepRow s : steps) {
-                data.addValue(parts(s)[part] / 1e6, StepStats.PART_NAMES.get(part), Long.toString(s.step()));
+            for (StepBins.Bin b : bins) {
+                data.addValue(b.meanPartNs()[part] / 1e6, StepStats.PART_NAMES.get(part), b.label());
             }
         }
         JFreeChart chart = ChartFactory.createStackedBarChart(null, "step", "time (ms)", data,
                 PlotOrientation.VERTICAL, false, true, false); // legend: the chips below, with the mean of each part
         CategoryPlot plot = chart.getCategoryPlot();
+        if (bins.size() > 40) {
+            plot.getDomainAxis().setTickLabelsVisible(false); // they would overlap; the tooltips name the steps
+        }
         StackedBarRenderer r = (StackedBarRenderer) plot.getRenderer();
         r.setBarPainter(new StandardBarPainter());
         r.setShadowVisible(false);
@@ -263,7 +272,8 @@ final class OverviewPane extends ScrollPane {
                 Number v = dataset.getValue(i, column);
                 sum += v == null ? 0 : v.doubleValue();
             }
-            return String.format("step %s · %s %s (%s of %s)", dataset.getColumnKey(column), dataset.getRowKey(row),
+            return String.format("%s %s · %s %s (%s of %s)", grouped ? "steps (mean)" : "step",
+                    dataset.getColumnKey(column), dataset.getRowKey(row),
                     Units.duration(Math.round(ms * 1e6)), Units.percent(sum == 0 ? 0 : ms / sum),
                     Units.duration(Math.round(sum * 1e6)));
         });

@@ -41,7 +41,8 @@ import java.util.Map;
 /**
  * The timeline: one row group per track (GPU streams, then threads), slices coloured by category,
  * a time ruler, wheel zoom at the cursor, drag to pan, W/S zoom and A/D pan, F to fit, click for
- * details. Only the visible window (plus a margin) is read from the capture, off the FX thread; the
+ * details. Only the visible window (plus a margin) is read from the capture, off the FX thread: a dense track
+ * zoomed out from its summary_lod buckets, else its slices (docs/ui.md, "Level of detail"); the
  * canvas redraws at once from the last data while a newer read is under way.
  */
 final class TimelineView extends BorderPane {
@@ -62,6 +63,14 @@ final class TimelineView extends BorderPane {
 
     /** Where a counter row was drawn. */
     record CounterDrawn(CounterQuery.CounterTrack track, double y, double h) {
+    }
+
+    /**
+     * One completed window read: its sequence number ({@link #readsStarted} when it started), the window it
+     * covered (relative ns, with its margins), the tracks drawn from summary_lod and from slice, the boxes it
+     * returned, and how long it took on the db thread.
+     */
+    record Read(long seq, long fromNs, long toNs, double nsPerPixel, int lodTracks, int sliceTracks, int boxes, double ms) {
     }
 
     /** Where a box was drawn on the canvas (for tests and hit-testing). */
@@ -105,6 +114,10 @@ final class TimelineView extends BorderPane {
 
     private boolean fetching;
     private boolean refetch;
+    private Read lastRead;
+    private long reads;
+    private long readsStarted;
+    private Runnable afterRedraw;
     private double pressX;
     private double pressY;
     private double dragStartNs;
@@ -547,6 +560,31 @@ final class TimelineView extends BorderPane {
         return canvas;
     }
 
+    /** The slice tracks, in drawing order. */
+    List<TimelineQuery.Track> tracksShown() {
+        return tracks;
+    }
+
+    /** The last completed window read, or null before the first (tests, benchmarks). */
+    Read lastRead() {
+        return lastRead;
+    }
+
+    /** How many window reads have completed. */
+    long reads() {
+        return reads;
+    }
+
+    /** How many window reads have been started. */
+    long readsStarted() {
+        return readsStarted;
+    }
+
+    /** Runs on the FX thread at the end of every redraw (the frame-time benchmark's probe). */
+    void afterRedraw(Runnable probe) {
+        afterRedraw = probe;
+    }
+
     SliceDetails details() {
         return details;
     }
@@ -589,16 +627,30 @@ final class TimelineView extends BorderPane {
         long to = (long) Math.ceil(r.endNs() + r.width() / 2);
         List<TimelineQuery.Track> ts = tracks;
         List<CounterQuery.CounterTrack> cs = counters;
+        long seq = ++readsStarted;
         session.query(() -> {
+            long started = System.nanoTime();
             Map<Integer, List<TimelineQuery.Box>> out = new HashMap<>();
+            int lodTracks = 0;
             for (TimelineQuery.Track t : ts) {
-                out.put(t.id(), TimelineQuery.window(session, t, from, to, nsPerPx));
+                // zoomed out over a dense track: its level-of-detail buckets; else its slices
+                int shift = TimelineQuery.lodShift(t, nsPerPx);
+                if (shift >= 0) {
+                    lodTracks++;
+                    out.put(t.id(), TimelineQuery.lodWindow(session, t, shift, from, to));
+                } else {
+                    out.put(t.id(), TimelineQuery.window(session, t, from, to, nsPerPx));
+                }
             }
             Map<Integer, CounterQuery.Series> series = new HashMap<>();
             for (CounterQuery.CounterTrack c : cs) {
                 series.put(c.id(), CounterQuery.window(session, c, from, to, nsPerPx));
             }
-            return new Object[] {out, series, CounterQuery.instants(session, from, to, 20_000)};
+            List<CounterQuery.Instant> inst = CounterQuery.instants(session, from, to, 20_000, nsPerPx);
+            int boxCount = out.values().stream().mapToInt(List::size).sum();
+            Read read = new Read(seq, from, to, nsPerPx, lodTracks, ts.size() - lodTracks, boxCount,
+                    (System.nanoTime() - started) / 1e6);
+            return new Object[] {out, series, inst, read};
         }).whenComplete((result, e) -> Platform.runLater(() -> {
             fetching = false;
             if (e != null) {
@@ -613,6 +665,8 @@ final class TimelineView extends BorderPane {
                 boxes = b;
                 counterSeries = c;
                 instants = i;
+                lastRead = (Read) result[3];
+                reads++;
             }
             if (refetch) {
                 refetch = false;
@@ -731,7 +785,8 @@ final class TimelineView extends BorderPane {
                     if (needle != null && !match) {
                         c = c.deriveColor(0, 0.2, isDark ? 0.5 : 1.4, isDark ? 0.8 : 0.5); // search: the rest fades
                     }
-                    g.setFill(b.merged() > 1 ? c.deriveColor(0, 0.85, 1, 0.85) : c);
+                    // merged boxes a little paler; summary buckets as pale as they are idle (busy share)
+                    g.setFill(b.merged() > 1 ? c.deriveColor(0, 0.85, 1, 0.85 * (0.35 + 0.65 * b.busy())) : c);
                     g.fillRect(x0, by, bw, ROW_H - 2);
                     if (match) {
                         g.setStroke(isDark ? Color.WHITE : Color.web("#111111"));
@@ -845,6 +900,9 @@ final class TimelineView extends BorderPane {
             g.setFill(muted);
             g.setFont(Font.font("System", 14));
             g.fillText(emptyMessage != null ? emptyMessage : "Reading tracks…", LABEL_W + 20, RULER_H + 40);
+        }
+        if (afterRedraw != null) {
+            afterRedraw.run();
         }
     }
 

@@ -69,6 +69,16 @@ class TimelineUiTest {
         });
         TimelineView t = view.timeline();
         WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> fx(() -> !t.loadingProperty().get() && !t.drawn().isEmpty()));
+        // the tab's content joins the scene when first shown: wait until its layout has settled (the vertical
+        // scroll bar appears once the tracks are read, and narrows the canvas)
+        double[] width = {-1};
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> {
+            WaitForAsyncUtils.waitForFxEvents();
+            double w = fx(() -> t.canvas().getWidth());
+            boolean settled = w == width[0] && fx(() -> !t.loadingProperty().get() && !t.drawn().isEmpty());
+            width[0] = w;
+            return settled;
+        });
         return t;
     }
 
