@@ -9,9 +9,13 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Rectangle;
 
+import java.util.List;
 import java.util.Map;
 
-/** The details of the slice selected on the timeline: name, category, times, track and its arguments. */
+/**
+ * The details of the slice selected on the timeline: name, category, times, track, the slices linked to it by a
+ * correlation id (launch ⇄ kernel, with a link that goes there), and its arguments.
+ */
 final class SliceDetails extends VBox {
     private final CaptureSession session;
     private final long spanStartRel;
@@ -20,10 +24,27 @@ final class SliceDetails extends VBox {
     private final GridPane args = new GridPane();
     private final Label argsTitle = new Label("Arguments");
     private final Label hint = new Label("Click a slice to see its name, times and arguments.");
+    private final VBox linked = new VBox(2);
+    private final java.util.function.Consumer<SliceSearch.Match> goTo;
+    private final Runnable linksChanged;
+    private List<SliceSearch.Match> links = List.of();
+    private long shownId = -1;
 
     SliceDetails(CaptureSession session, long spanStartRel) {
+        this(session, spanStartRel, m -> { }, () -> { });
+    }
+
+    /**
+     * @param goTo         shows a linked slice on the timeline
+     * @param linksChanged the timeline redraws its connector
+     */
+    SliceDetails(CaptureSession session, long spanStartRel, java.util.function.Consumer<SliceSearch.Match> goTo,
+                 Runnable linksChanged) {
         this.session = session;
         this.spanStartRel = spanStartRel;
+        this.goTo = goTo;
+        this.linksChanged = linksChanged;
+        linked.setId("details-linked");
         getStyleClass().add("details-panel");
         setId("slice-details");
         setPrefWidth(330);
@@ -46,7 +67,7 @@ final class SliceDetails extends VBox {
         argScroll.setFitToWidth(true);
         argScroll.getStyleClass().add("args-scroll");
         VBox.setVgrow(argScroll, javafx.scene.layout.Priority.ALWAYS);
-        getChildren().addAll(title, hint, name, facts, argsTitle, argScroll);
+        getChildren().addAll(title, hint, name, facts, linked, argsTitle, argScroll);
         show(null, null);
     }
 
@@ -54,9 +75,28 @@ final class SliceDetails extends VBox {
         return name.getText();
     }
 
+    /** The slices linked to the shown one by its correlation id (empty until read, or when there are none). */
+    List<SliceSearch.Match> links() {
+        return links;
+    }
+
+    VBox linkedPane() {
+        return linked;
+    }
+
     void show(TimelineQuery.Box b, TimelineQuery.Track track) {
         facts.getChildren().clear();
         args.getChildren().clear();
+        linked.getChildren().clear();
+        boolean hadLinks = !links.isEmpty();
+        links = List.of();
+        shownId = b == null || b.merged() > 1 ? -1 : b.id();
+        if (hadLinks) {
+            linksChanged.run();
+        }
+        if (shownId > 0) {
+            showLinks(shownId);
+        }
         boolean any = b != null;
         hint.setVisible(!any);
         hint.setManaged(!any);
@@ -110,6 +150,29 @@ final class SliceDetails extends VBox {
             if (i == 0) {
                 args.add(muted("no arguments"), 0, 0);
             }
+        }));
+    }
+
+    /** Reads the correlated slices off the FX thread; shows one link per slice ("→ kernel: name · 12.3 µs"). */
+    private void showLinks(long id) {
+        session.query(() -> LinkedSlices.of(session, id)).whenComplete((found, e) -> Platform.runLater(() -> {
+            if (shownId != id || e != null || found.isEmpty()) {
+                return; // another slice is shown by now, or nothing is linked (a failed read only loses the links)
+            }
+            links = List.copyOf(found);
+            Label title = new Label("Linked by correlation id");
+            title.getStyleClass().add("section-title");
+            linked.getChildren().add(title);
+            for (SliceSearch.Match m : links) {
+                javafx.scene.control.Hyperlink go = new javafx.scene.control.Hyperlink(
+                        (id == m.id() ? "" : "→ ") + m.category().label + ": " + m.name() + " · "
+                                + Units.duration(m.endNs() - m.startNs()));
+                go.setWrapText(true);
+                go.setOnAction(ev -> goTo.accept(m));
+                go.setTooltip(new javafx.scene.control.Tooltip("Show it on the timeline (the launch ⇄ GPU work pair)"));
+                linked.getChildren().add(go);
+            }
+            linksChanged.run();
         }));
     }
 

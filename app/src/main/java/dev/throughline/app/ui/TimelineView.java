@@ -132,7 +132,7 @@ final class TimelineView extends BorderPane {
         spanStartRel = session.reader().spanStartNs() - origin;
         spanEndRel = spanStartRel + Math.max(1, session.reader().spanNs());
         visible.set(new Range(spanStartRel, spanEndRel));
-        details = new SliceDetails(session, spanStartRel);
+        details = new SliceDetails(session, spanStartRel, this::goTo, this::redraw);
 
         canvas.widthProperty().bind(canvasHolder.widthProperty());
         canvas.heightProperty().bind(canvasHolder.heightProperty());
@@ -427,7 +427,56 @@ final class TimelineView extends BorderPane {
         }
         int n = r.matches().size();
         searchIndex = searchIndex < 0 ? (direction > 0 ? 0 : n - 1) : Math.floorMod(searchIndex + direction, n);
-        SliceSearch.Match m = r.matches().get(searchIndex);
+        goTo(r.matches().get(searchIndex));
+        updateSearchCount();
+        redraw();
+    }
+
+    /**
+     * The selected slice's correlated partners (a launch and its kernel) joined by a thin connector, where both are
+     * drawn: from the bottom of the upper box to the top of the lower one.
+     */
+    private void drawLinks(GraphicsContext g, boolean isDark, double w, double h) {
+        TimelineQuery.Box sel = selected.get();
+        List<SliceSearch.Match> links = details.links();
+        if (sel == null || links.isEmpty()) {
+            return;
+        }
+        Drawn from = null;
+        for (Drawn d : drawn) {
+            if (d.box().id() == sel.id()) {
+                from = d;
+                break;
+            }
+        }
+        if (from == null) {
+            return;
+        }
+        g.save();
+        g.beginPath();
+        g.rect(LABEL_W, RULER_H, w - LABEL_W, h - RULER_H);
+        g.clip();
+        g.setStroke(isDark ? Color.web("#ffb454") : Color.web("#c2410c"));
+        g.setLineWidth(1.5);
+        for (SliceSearch.Match m : links) {
+            for (Drawn d : drawn) {
+                if (d.box().id() != m.id()) {
+                    continue;
+                }
+                boolean down = d.y() >= from.y();
+                double x0 = from.x() + Math.min(from.w(), 6) / 2;
+                double y0 = down ? from.y() + from.h() : from.y();
+                double x1 = d.x() + Math.min(d.w(), 6) / 2;
+                double y1 = down ? d.y() : d.y() + d.h();
+                g.strokeLine(x0, y0, x1, y1);
+                g.fillOval(x1 - 2.5, y1 - 2.5, 5, 5);
+            }
+        }
+        g.restore();
+    }
+
+    /** Shows one slice: centred (zoomed so that it reads), its track scrolled into view, selected. */
+    void goTo(SliceSearch.Match m) {
         double dur = m.endNs() - m.startNs();
         // keep the zoom, except: a slice wider than the view is shown whole, and one too thin to see
         // (under 1/8 of the view) is zoomed to 1/8, so that each jump lands on something readable
@@ -456,7 +505,6 @@ final class TimelineView extends BorderPane {
         TimelineQuery.Box box = new TimelineQuery.Box(m.startNs(), m.endNs(), 0, m.category(), m.name(), m.id(), m.argsId(), 1);
         selected.set(box);
         details.show(box, track);
-        updateSearchCount();
         redraw();
     }
 
@@ -583,6 +631,10 @@ final class TimelineView extends BorderPane {
     /** Runs on the FX thread at the end of every redraw (the frame-time benchmark's probe). */
     void afterRedraw(Runnable probe) {
         afterRedraw = probe;
+    }
+
+    CaptureSession session() {
+        return session;
     }
 
     SliceDetails details() {
@@ -846,6 +898,7 @@ final class TimelineView extends BorderPane {
             y += th;
         }
         drawCounters(g, y, w, h, fg, muted, gutter, grid, small, bold);
+        drawLinks(g, isDark, w, h);
 
         Range sel = rangeSelection.get();
         double selX0 = 0;
