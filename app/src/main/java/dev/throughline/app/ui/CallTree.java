@@ -155,6 +155,48 @@ final class CallTree {
         this.nodes = nodes;
     }
 
+    /** One function over all its call paths: self and total samples. */
+    record FunctionTotal(String function, String file, long self, long total) {
+    }
+
+    /**
+     * Every function (by name and file) with its self samples (the leaf of the stack) and total samples (anywhere on
+     * the stack, each sample counted once even when the function recurses), the largest total first.
+     */
+    List<FunctionTotal> functionTotals() {
+        Map<List<String>, long[]> sums = new java.util.HashMap<>();
+        Map<List<String>, Integer> onPath = new java.util.HashMap<>();
+        java.util.ArrayDeque<Object[]> stack = new java.util.ArrayDeque<>(); // {node, entered?}
+        for (Node c : root.children) {
+            stack.push(new Object[] {c, Boolean.FALSE});
+        }
+        while (!stack.isEmpty()) {
+            Object[] top = stack.pop();
+            Node n = (Node) top[0];
+            List<String> key = java.util.Arrays.asList(n.function, n.file);
+            if (top[1] == Boolean.TRUE) { // leaving
+                onPath.merge(key, -1, Integer::sum);
+                continue;
+            }
+            long[] sum = sums.computeIfAbsent(key, k -> new long[2]);
+            sum[0] += n.self;
+            if (onPath.getOrDefault(key, 0) == 0) {
+                sum[1] += n.total; // an outer call of the same function already counted these samples
+            }
+            onPath.merge(key, 1, Integer::sum);
+            stack.push(new Object[] {n, Boolean.TRUE});
+            for (Node c : n.children) {
+                stack.push(new Object[] {c, Boolean.FALSE});
+            }
+        }
+        List<FunctionTotal> out = new ArrayList<>();
+        sums.forEach((k, v) -> out.add(new FunctionTotal(k.get(0), k.get(1), v[0], v[1])));
+        out.sort(java.util.Comparator.comparingLong(FunctionTotal::total).reversed()
+                .thenComparing(java.util.Comparator.comparingLong(FunctionTotal::self).reversed())
+                .thenComparing(FunctionTotal::function));
+        return out;
+    }
+
     /** The synthetic root: "all samples"; its children are the outermost frames. */
     Node root() {
         return root;

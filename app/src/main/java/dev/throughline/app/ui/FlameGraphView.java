@@ -74,6 +74,13 @@ final class FlameGraphView extends BorderPane {
     private final long spanStartRel;
     private CallTreeBuilder builder;
     private CallTree tree;
+    private final DataTable functions = new DataTable("Functions: self and total samples", List.of(
+            new DataTable.Column("function", DataTable.Kind.TEXT, 420),
+            new DataTable.Column("file", DataTable.Kind.TEXT, 260),
+            new DataTable.Column("self", DataTable.Kind.COUNT, 80),
+            new DataTable.Column("self %", DataTable.Kind.SHARE, 130),
+            new DataTable.Column("total", DataTable.Kind.COUNT, 80),
+            new DataTable.Column("total %", DataTable.Kind.SHARE, 130)));
     private CallTree.Node focus;
     private List<FlameLayout.Cell> cells = List.of();
     /** Where each cell was drawn (canvas coordinates), for hit-testing and tests. */
@@ -109,7 +116,12 @@ final class FlameGraphView extends BorderPane {
         empty.setMouseTransparent(true);
         empty.setText("Reading samples…");
         center = new StackPane(middle, empty);
-        setCenter(center);
+        // the flame graph above, every function's self and total samples below (sortable, filterable, TSV)
+        functions.setPlaceholder("Reading samples…");
+        javafx.scene.control.SplitPane split = new javafx.scene.control.SplitPane(center, functions);
+        split.setOrientation(Orientation.VERTICAL);
+        split.setDividerPositions(0.68);
+        setCenter(split);
         setTop(new VBox(toolbar(), breadcrumbBar()));
         status.getStyleClass().add("muted");
         status.setId("flame-status");
@@ -313,6 +325,7 @@ final class FlameGraphView extends BorderPane {
                 return;
             }
             tree = t;
+            showFunctions(t);
             empty.setVisible(t.isEmpty());
             if (t.isEmpty()) {
                 empty.setText(f.fromNs() != null ? "No samples in the selected range: select a longer range on the"
@@ -325,6 +338,21 @@ final class FlameGraphView extends BorderPane {
                     f.fromNs() == null ? "" : " · range " + Units.duration(f.toNs() - f.fromNs())));
             setFocus(focus);
         }));
+    }
+
+    private void showFunctions(CallTree t) {
+        double all = Math.max(1, t.totalWeight());
+        List<Object[]> rows = new java.util.ArrayList<>();
+        for (CallTree.FunctionTotal f : t.functionTotals()) {
+            rows.add(new Object[] {f.function(), f.file() == null ? "" : f.file(), f.self(), f.self() / all, f.total(),
+                    f.total() / all});
+        }
+        functions.setRows(rows);
+        functions.setPlaceholder("No samples.");
+    }
+
+    DataTable functionsTable() {
+        return functions;
     }
 
     private static CallTree.Node relocate(CallTree.Node root, List<String[]> path) {

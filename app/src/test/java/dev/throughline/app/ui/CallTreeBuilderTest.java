@@ -52,6 +52,22 @@ class CallTreeBuilderTest {
     }
 
     @Test
+    void functionTotalsCountARecursiveFunctionsSamplesOnce() {
+        // 1 main; 2 main>work; 3 main>work>work (recursion), weights 1, 2, 4; and the fixture's other file
+        CallTreeBuilder.Callsites recursive = new CallTreeBuilder.Callsites(
+                new int[] {0, 0, 1, 2, 0}, new int[] {0, 1, 2, 2, 5}, new int[] {0, 0, 1, 2, 0}, FRAMES);
+        CallTree t = new CallTreeBuilder(recursive).build(new int[] {1, 2, 3, 4}, new long[] {1, 2, 4, 3});
+        assertEquals(List.of(
+                new CallTree.FunctionTotal("main", "a.py", 1, 7),
+                new CallTree.FunctionTotal("work", "a.py", 6, 6), // not 6 + 4: the inner call's samples are the outer's
+                new CallTree.FunctionTotal("main", "b.py", 3, 3)), t.functionTotals());
+        // the fixture: self adds up to all samples, and every total is at least its self
+        CallTree f = new CallTreeBuilder(CALLSITES).build(new int[] {1, 2, 3, 4, 5, 6}, new long[] {1, 2, 7, 3, 4, 10});
+        assertEquals(f.totalWeight(), f.functionTotals().stream().mapToLong(CallTree.FunctionTotal::self).sum());
+        assertEquals(new CallTree.FunctionTotal("main", "a.py", 1, 17), f.functionTotals().get(0));
+    }
+
+    @Test
     void heavierChildrenComeFirstAndUnknownCallsitesAreSkipped() {
         CallTree t = new CallTreeBuilder(CALLSITES).build(new int[] {6, 1, 99, 0}, new long[] {3, 5, 100, 100});
         assertEquals(8, t.totalWeight());

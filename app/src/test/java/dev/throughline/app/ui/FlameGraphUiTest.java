@@ -107,6 +107,14 @@ class FlameGraphUiTest {
         assertTrue(tip.contains("total: 400 samples (27 % of all)"), tip);
         assertTrue(tip.contains("self: 300 samples (20 % of all)"), tip);
 
+        // the self/total table agrees: forward 300 self, 400 total, of 1,500
+        Object[] row = fx(() -> f.functionsTable().table().getItems().stream()
+                .filter(r -> r[0].equals("forward")).findFirst().orElseThrow());
+        assertEquals(300L, row[2]);
+        assertEquals(0.2, (Double) row[3], 1e-9);
+        assertEquals(400L, row[4]);
+        assertEquals("main", fx(() -> f.functionsTable().table().getItems().get(0)[0]), "largest total first");
+
         // click zooms: train_step spans the width, main stays above as the path back
         FlameGraphView.Drawn step = drawn(f, "train_step");
         robot.clickOn(fx(() -> f.canvas().localToScreen(step.x() + 5, step.y() + step.h() / 2)));
