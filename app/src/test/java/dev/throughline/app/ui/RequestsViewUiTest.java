@@ -116,6 +116,9 @@ class RequestsViewUiTest {
         assertEquals(0.0, tail.getValue("other", tailKey).doubleValue(), 1e-9);
         assertEquals(2.5, tail.getValue("gc", "GC overlap, tail").doubleValue(), 1e-9);
         assertEquals(1.78, tail.getValue("queue", "mean request").doubleValue(), 1e-9, "(196 × 1 + 4 × 40) / 200");
+        // the tab's content joins the scene when first shown: its scroll pane's content is in the scene graph only
+        // after a layout pass
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#tail-split").tryQuery().isPresent());
         String split = robot.lookup("#tail-split").queryLabeled().getText();
         assertTrue(split.startsWith("4 requests ≥ p99 43.70 ms, mean 43.70 ms: queue 40.00 ms (92 %)"), split);
         assertTrue(split.endsWith("GC pauses overlap 2.500 ms (5.7 %)"), split);
