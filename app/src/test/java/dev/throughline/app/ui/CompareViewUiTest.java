@@ -13,9 +13,7 @@ import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static dev.throughline.app.ui.SampledCapture.MS;
 import static dev.throughline.app.ui.WorkbenchUiTest.fx;
@@ -40,19 +38,12 @@ class CompareViewUiTest {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        UiTests.deleteTree(dir);
     }
 
     @Start
     void start(Stage stage) {
-        window = new MainWindow(stage);
-        stage.setWidth(1260);
-        stage.setHeight(780);
-        stage.show();
+        window = UiTests.showWindow(stage);
     }
 
     @Test

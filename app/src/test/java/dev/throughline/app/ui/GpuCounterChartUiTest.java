@@ -41,19 +41,12 @@ class GpuCounterChartUiTest {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        UiTests.deleteTree(dir);
     }
 
     @Start
     void start(Stage stage) {
-        window = new MainWindow(stage);
-        stage.setWidth(1260);
-        stage.setHeight(780);
-        stage.show();
+        window = UiTests.showWindow(stage);
     }
 
     /** 2 s at 10 Hz: utilization 20 % then 90 % from 1 s; memory 1 GB growing 0.1 GB per reading. */

@@ -36,10 +36,7 @@ class LinkedSlicesUiTest {
 
     @Start
     void start(Stage stage) {
-        window = new MainWindow(stage);
-        stage.setWidth(1260);
-        stage.setHeight(780);
-        stage.show();
+        window = UiTests.showWindow(stage);
     }
 
     @Test

@@ -58,11 +58,7 @@ class RecordDialogUiTest {
         } else {
             System.setProperty("throughline.home", savedHome);
         }
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        UiTests.deleteTree(dir);
     }
 
     @AfterEach
@@ -81,10 +77,7 @@ class RecordDialogUiTest {
 
     @Start
     void start(Stage stage) {
-        window = new MainWindow(stage);
-        stage.setWidth(1260);
-        stage.setHeight(780);
-        stage.show();
+        window = UiTests.showWindow(stage);
     }
 
     /** With Ctrl+R, or the toolbar's Record button. */

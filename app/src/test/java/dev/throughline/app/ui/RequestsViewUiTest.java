@@ -46,19 +46,12 @@ class RequestsViewUiTest {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        UiTests.deleteTree(dir);
     }
 
     @Start
     void start(Stage stage) {
-        window = new MainWindow(stage);
-        stage.setWidth(1260);
-        stage.setHeight(780);
-        stage.show();
+        window = UiTests.showWindow(stage);
     }
 
     @Test

@@ -17,10 +17,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static dev.throughline.app.ui.WorkbenchUiTest.fx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,21 +73,12 @@ class TimelineLodUiTest {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        UiTests.deleteTree(dir);
     }
 
     @Start
     void start(Stage stage) {
-        window = new MainWindow(stage);
-        stage.setWidth(1260);
-        stage.setHeight(780);
-        stage.setX(0);
-        stage.setY(0);
-        stage.show();
+        window = UiTests.showWindow(stage);
     }
 
     private static List<TimelineView.Drawn> drawnOn(TimelineView t, String track) throws Exception {

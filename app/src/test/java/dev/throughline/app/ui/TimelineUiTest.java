@@ -16,9 +16,7 @@ import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static dev.throughline.app.ui.SampledCapture.MS;
 import static dev.throughline.app.ui.WorkbenchUiTest.fx;
@@ -45,21 +43,12 @@ class TimelineUiTest {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        UiTests.deleteTree(dir);
     }
 
     @Start
     void start(Stage stage) {
-        window = new MainWindow(stage);
-        stage.setWidth(1260);
-        stage.setHeight(780);
-        stage.setX(0);
-        stage.setY(0);
-        stage.show();
+        window = UiTests.showWindow(stage);
     }
 
     static TimelineView showTimeline(CaptureView view) throws Exception {

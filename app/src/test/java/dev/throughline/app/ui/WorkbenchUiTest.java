@@ -22,11 +22,9 @@ import org.testfx.util.WaitForAsyncUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,11 +54,7 @@ class WorkbenchUiTest {
 
     @AfterAll
     static void cleanUp() throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        UiTests.deleteTree(dir);
     }
 
     static Path corpus(String relative) {
@@ -73,12 +67,7 @@ class WorkbenchUiTest {
 
     @Start
     void start(Stage stage) {
-        window = new MainWindow(stage);
-        stage.setWidth(1260);
-        stage.setHeight(780);
-        stage.setX(0);
-        stage.setY(0);
-        stage.show();
+        window = UiTests.showWindow(stage);
     }
 
     static <T> T fx(Callable<T> c) throws Exception {
