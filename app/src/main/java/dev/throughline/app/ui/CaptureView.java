@@ -165,6 +165,10 @@ final class CaptureView extends TabPane {
         for (Tab t : getTabs()) {
             if (t.getText().equalsIgnoreCase(name)) {
                 getSelectionModel().select(t);
+                // a view added to the scene just now (tabs join it when first shown) is styled and laid out at once,
+                // not at the next pulse: whoever asked for it can use its controls right away
+                applyCss();
+                layout();
             }
         }
     }
