@@ -122,23 +122,14 @@ public final class AttachRecording implements Recording {
         return target;
     }
 
+    @Override
     public Collector collector() {
         return collector;
     }
 
     @Override
-    public CollectorStats stats() {
-        return collector.stats();
-    }
-
-    @Override
-    public long elapsedNs() {
-        return System.nanoTime() - started;
-    }
-
-    @Override
-    public Path capturePath() {
-        return collector.capturePath();
+    public long startedNs() {
+        return started;
     }
 
     /**

@@ -143,23 +143,14 @@ public final class LaunchRecording implements Recording {
         return child;
     }
 
+    @Override
     public Collector collector() {
         return collector;
     }
 
     @Override
-    public CollectorStats stats() {
-        return collector.stats();
-    }
-
-    @Override
-    public long elapsedNs() {
-        return System.nanoTime() - started;
-    }
-
-    @Override
-    public Path capturePath() {
-        return collector.capturePath();
+    public long startedNs() {
+        return started;
     }
 
     /** Null while the command runs; then "exit code N". */

@@ -1,5 +1,6 @@
 package dev.throughline.app.recording;
 
+import dev.throughline.app.capture.Collector;
 import dev.throughline.app.capture.CollectorStats;
 
 import java.io.IOException;
@@ -10,14 +11,26 @@ import java.nio.file.Path;
  * counters, whether it has ended, a way to end it early, and the one close of the capture.
  */
 public interface Recording {
+    /** The collector this recording writes through. */
+    Collector collector();
+
+    /** {@link System#nanoTime()} when the recording started. */
+    long startedNs();
+
     /** The collector's counts so far. */
-    CollectorStats stats();
+    default CollectorStats stats() {
+        return collector().stats();
+    }
 
     /** Since the recording started. */
-    long elapsedNs();
+    default long elapsedNs() {
+        return System.nanoTime() - startedNs();
+    }
 
     /** The capture being written. */
-    Path capturePath();
+    default Path capturePath() {
+        return collector().capturePath();
+    }
 
     /** Null while it runs; once it has ended by itself, why (see the implementations). */
     String ended() throws RecordingError;
