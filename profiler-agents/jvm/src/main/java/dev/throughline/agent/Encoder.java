@@ -35,6 +35,15 @@ final class Encoder {
         out.write(new SliceFrame(s.category, s.tid, s.startNs, s.durNs, out.intern(s.name), s.correlation, args));
     }
 
+    /** An API interval: {@code args} 0, 1 ({@code request_id}) or 2 ({@code request_id}, {@code batch_size}). */
+    void apiSlice(int category, long tid, long startNs, long durNs, String name, int args, long requestId, long batchSize)
+            throws IOException {
+        int nameId = out.intern(name);
+        int requestKey = args > 0 ? out.intern("request_id") : 0;
+        int batchKey = args > 1 ? out.intern("batch_size") : 0;
+        out.writeSlice(category, tid, startNs, durNs, nameId, -1, args, requestKey, requestId, batchKey, batchSize);
+    }
+
     void counter(Event.Counter c) throws IOException {
         out.write(new CounterFrame(out.intern(c.name), c.tsNs, c.value));
     }

@@ -33,6 +33,8 @@ final class Sender {
     /** What other sources lost (e.g. CUPTI's dropped records), by reason, sent as cumulative LOSS frames. */
     private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> otherLoss = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong sent = new AtomicLong();
+    /** Sources the sender thread reads itself each batch (the API's interval buffers), after the queue. */
+    private final java.util.List<Pull> pulls = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean finishing;
     private volatile boolean broken;
@@ -73,6 +75,15 @@ final class Sender {
             }
             throw new IOException("no collector at " + args.address() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A source whose events the sender thread reads and encodes itself, so that its writers never touch the queue. */
+    interface Pull {
+        void pull(Encoder e) throws IOException;
+    }
+
+    void addPull(Pull p) {
+        pulls.add(p);
     }
 
     /** From any thread, never blocks: false (and counted) when the queue is full or the connection is gone. */
@@ -200,6 +211,9 @@ final class Sender {
                     }
                     sent.addAndGet(batch.size());
                     batch.clear();
+                }
+                for (Pull p : pulls) {
+                    p.pull(encoder);
                 }
                 long d = dropped.get();
                 if (d != lossSent) {

@@ -3,6 +3,7 @@ package dev.throughline.agent;
 import dev.throughline.api.Scope;
 import dev.throughline.api.Throughline;
 import dev.throughline.protocol.Frame;
+import dev.throughline.protocol.LossFrame;
 import dev.throughline.protocol.SliceFrame;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ApiBridgeTest {
     @Test
-    void theProgramsApiGetsAProxySinkAndABatchPhaseBecomesOneSlicePerRequest() throws Exception {
+    void theProgramsApiGetsABufferAndABatchPhaseBecomesOneSlicePerRequest() throws Exception {
         try (FakeCollector collector = FakeCollector.reading()) {
             Sender sender = Sender.connect(collector.args(), FakeCollector.handshake());
             ApiBridge bridge = new ApiBridge(sender);
@@ -46,6 +47,29 @@ class ApiBridgeTest {
             assertEquals(14, slices.get(4).category());
             assertEquals(Thread.currentThread().getId(), slices.get(4).tid());
             assertTrue(slices.get(4).durNs() >= 0);
+        }
+    }
+
+    /** A buffer that fills before the sender drains it: what arrives plus what the LOSS frame counts is all. */
+    @Test
+    void whatTheBufferDropsIsCountedInTheCapture() throws Exception {
+        try (FakeCollector collector = FakeCollector.reading()) {
+            Sender sender = Sender.connect(collector.args(), FakeCollector.handshake());
+            ApiBridge bridge = new ApiBridge(sender, 8);
+            bridge.scan(null);
+            for (int i = 0; i < 2000; i++) {
+                Throughline.span("s").close(); // ~50 ns each: 8 slots cannot hold 2,000 between two 20 ms drains
+            }
+            bridge.uninstall();
+            sender.finish(5000);
+
+            List<Frame> frames = collector.frames.get();
+            long slices = frames.stream().filter(f -> f.type() == Frame.SLICE).count();
+            long lost = frames.stream().filter(f -> f.type() == Frame.LOSS).map(f -> (LossFrame) f)
+                    .filter(l -> collector.text(l.kindId()).equals(ApiBridge.LOSS_KIND))
+                    .mapToLong(LossFrame::count).max().orElse(0);
+            assertTrue(lost > 0, "2,000 spans into 8 slots: some dropped");
+            assertEquals(2000, slices + lost, slices + " sent + " + lost + " lost");
         }
     }
 

@@ -65,6 +65,32 @@ public final class FrameWriter {
         bytesWritten += n;
     }
 
+    /**
+     * A SLICE with none, one or two i64 arguments, written straight into the stream without building a
+     * {@link SliceFrame} (the agents' per-interval path): the same bytes as {@code write(new SliceFrame(...))}.
+     */
+    public void writeSlice(int category, long tid, long startNs, long durNs, int nameId, long correlation, int argCount,
+                           int key1, long value1, int key2, long value2) throws IOException {
+        if (category < 0 || category > 0xFF || argCount < 0 || argCount > 2) {
+            throw new IllegalArgumentException("category " + category + ", " + argCount + " args");
+        }
+        int payload = 1 + 8 + 8 + 8 + 4 + 8 + 2 + argCount * (4 + 1 + 8);
+        ByteBuffer b = buf.capacity() >= 5 + payload ? buf : (buf = ByteBuffer.allocate(256));
+        b.clear();
+        b.putInt(1 + payload).put((byte) Frame.SLICE);
+        b.put((byte) category).putLong(tid).putLong(startNs).putLong(durNs).putInt(nameId).putLong(correlation);
+        b.putShort((short) argCount);
+        if (argCount > 0) {
+            b.putInt(key1).put((byte) SliceFrame.Arg.TAG_LONG).putLong(value1);
+        }
+        if (argCount > 1) {
+            b.putInt(key2).put((byte) SliceFrame.Arg.TAG_LONG).putLong(value2);
+        }
+        out.write(b.array(), 0, b.position());
+        framesWritten++;
+        bytesWritten += b.position();
+    }
+
     public void writeAll(List<? extends Frame> frames) throws IOException {
         for (Frame f : frames) {
             write(f);

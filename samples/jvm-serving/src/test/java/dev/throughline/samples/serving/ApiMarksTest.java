@@ -1,6 +1,6 @@
 package dev.throughline.samples.serving;
 
-import dev.throughline.api.Sink;
+import dev.throughline.api.IntervalBuffer;
 import dev.throughline.api.Throughline;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -11,13 +11,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What the service tells the API, with a sink standing in for the agent: per request one request interval
+ * What the service tells the API, read from its buffer as the agent would: per request one request interval
  * named {@code POST /infer} and one each of queue, batch_wait, compute, respond, in that order and inside the
  * request; compute intervals name every request of their batch, never more than --max-batch.
  */
@@ -25,7 +24,8 @@ class ApiMarksTest {
     private record Interval(int category, String name, long startNs, long endNs, long[] ids) {
     }
 
-    private final ConcurrentLinkedQueue<Interval> seen = new ConcurrentLinkedQueue<>();
+    private final List<Interval> seen = new ArrayList<>();
+    private final IntervalBuffer buffer = new IntervalBuffer(1 << 12);
     private InferenceService service;
 
     @AfterEach
@@ -39,7 +39,7 @@ class ApiMarksTest {
     @Test
     @Timeout(60)
     void everyRequestHasItsFourPhasesInOrderAndBatchesAreBounded() throws Exception {
-        Throughline.install((category, name, thread, start, end, ids) -> seen.add(new Interval(category, name, start, end, ids)));
+        Throughline.install(buffer);
         service = InferenceService.start(ServiceOptions.parse(new String[] {"--workers", "2", "--max-batch", "4",
                 "--max-wait-ms", "2", "--hidden", "32"}));
         List<Thread> clients = new ArrayList<>();
@@ -62,15 +62,17 @@ class ApiMarksTest {
             t.join();
         }
         Thread.sleep(100); // the last request scopes close right after their responses are written
+        drain();
+        assertEquals(0, buffer.dropped(), "600 intervals fit in 4,096 slots");
 
         Map<Long, Interval> requests = new HashMap<>();
         Map<Long, Map<String, Interval>> phases = new HashMap<>();
         int largestBatch = 0;
         for (Interval i : seen) {
-            if (i.category == Sink.REQUEST) {
+            if (i.category == Throughline.REQUEST) {
                 assertEquals(InferHandler.REQUEST_NAME, i.name);
                 requests.put(i.ids[0], i);
-            } else if (i.category == Sink.PHASE) {
+            } else if (i.category == Throughline.PHASE) {
                 if (i.name.equals("compute")) {
                     largestBatch = Math.max(largestBatch, i.ids.length);
                 }
@@ -91,6 +93,20 @@ class ApiMarksTest {
                 assertTrue(phase != null, "request " + e.getKey() + " has no " + name);
                 assertTrue(phase.startNs >= t && phase.endNs <= r.endNs, name + " in order and inside the request");
                 t = phase.endNs;
+            }
+        }
+    }
+
+    private void drain() {
+        long[] longs = new long[64 * IntervalBuffer.LONGS];
+        Object[] refs = new Object[64 * IntervalBuffer.REFS];
+        int n;
+        while ((n = buffer.drain(longs, refs)) > 0) {
+            for (int i = 0; i < n; i++) {
+                int l = i * IntervalBuffer.LONGS;
+                int count = (int) longs[l + 5];
+                long[] ids = count == 1 ? new long[] {longs[l + 4]} : (long[]) refs[i * IntervalBuffer.REFS + 1];
+                seen.add(new Interval((int) longs[l], (String) refs[i * IntervalBuffer.REFS], longs[l + 2], longs[l + 3], ids));
             }
         }
     }

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Where the service's CPU goes with and without the JVM agent: per-thread CPU time of samples/jvm-serving from
+# /proc/PID/task/*/stat over the measured window (after WARMUP s of the same load), grouped by thread name:
+# the service's own threads, the agent's (throughline-agent*), JFR's, the JIT compilers, GC, and the rest.
+# One run per variant, in the order given; VARIANTS is a list of "name:agent options" ("plain" = no agent), e.g.
+#   VARIANTS="plain default:- off:--event=off" bench/run-jvm-threads.sh
+# Env: SECS (10), WARMUP (8), CLIENTS (16), SKIP_BUILD=1, TASKSET_SERVICE / TASKSET_OTHERS (cpu lists for taskset;
+# empty = no pinning).
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+build
+set_cli ""
+JAR="$ROOT/samples/jvm-serving/target/jvm-serving.jar"
+SECS="${SECS:-10}"; WARMUP="${WARMUP:-8}"; CLIENTS="${CLIENTS:-16}"
+VARIANTS="${VARIANTS:-plain default:-}"
+J="$OUT/jvm-threads"; rm -rf "$J"; mkdir -p "$J"
+# always backgrounded: exec, so that $! is the java process itself
+pin() { local cpus="$1"; shift; if [ -n "$cpus" ]; then exec taskset -c "$cpus" "$@"; else exec "$@"; fi; }
+
+threads_cpu() { # PID: "name ticks" per thread
+  for t in /proc/"$1"/task/*; do
+    [ -r "$t/stat" ] || continue
+    local comm; comm="$(cat "$t/comm" 2>/dev/null | tr ' ' '_')"
+    awk -v c="$comm" '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print c, f[12] + f[13] }' "$t/stat" 2>/dev/null
+  done
+}
+
+for v in $VARIANTS; do
+  name="${v%%:*}"; opts="${v#*:}"
+  pin "${TASKSET_SERVICE:-}" java -Xmx256m -XX:+UseG1GC -jar "$JAR" --port 0 --workers 2 --max-batch 8 --max-wait-ms 2 \
+    > "$J/service.out" 2> "$J/service.err" &
+  pid=$!
+  for _ in $(seq 1 100); do grep -q '^listening on' "$J/service.out" 2>/dev/null && break; sleep 0.1; done
+  port="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$J/service.out")"
+  if [ "$name" != plain ]; then
+    extra=""; [ "$opts" != "-" ] && extra="${opts//=/ }"
+    pin "${TASKSET_OTHERS:-}" $TL attach "$pid" --duration "$((WARMUP + SECS + 10))s" $extra -o "$J/$name.tlcap" --force \
+      > /dev/null 2> "$J/$name-attach.err" &
+    attach=$!
+    for _ in $(seq 1 100); do grep -q 'attached to pid' "$J/$name-attach.err" 2>/dev/null && break; sleep 0.1; done
+  fi
+  pin "${TASKSET_OTHERS:-}" java -cp "$JAR" dev.throughline.samples.serving.LoadGenerator --port "$port" --closed "$CLIENTS" \
+    --warmup-s "$WARMUP" --duration-s "$SECS" > "$J/$name.txt" &
+  loader=$!
+  sleep "$WARMUP"
+  threads_cpu "$pid" > "$J/$name.t0"
+  wait "$loader"
+  threads_cpu "$pid" > "$J/$name.t1"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  [ "$name" != plain ] && { wait "$attach" || true; }
+  python3 - "$J/$name" "$SECS" <<'PYEOF'
+import sys, re, os, collections
+base, secs = sys.argv[1], float(sys.argv[2])
+hz = os.sysconf("SC_CLK_TCK")
+def read(p):
+    d = collections.Counter()
+    for line in open(p):
+        parts = line.split()
+        if len(parts) == 2:
+            d[parts[0]] += int(parts[1])
+    return d
+t0, t1 = read(base + ".t0"), read(base + ".t1")
+def group(n):
+    if n.startswith("throughline"): return "agent: " + n
+    if n.startswith("JFR"): return "JFR: " + n
+    if n.startswith("C2") or n.startswith("C1"): return "JIT"
+    if n.startswith("G1") or n.startswith("GC") or n == "VM_Thread": return "GC / VM thread"
+    if n.startswith("HTTP") or n.startswith("pool") or n.startswith("worker") or n.startswith("serv") or n.startswith("batch"): return "service: " + re.sub(r"-?\d+$", "", n)
+    return "other: " + re.sub(r"-?\d+$", "", n)
+g = collections.Counter()
+for n in set(t0) | set(t1):
+    g[group(n)] += t1[n] - t0[n]
+txt = open(base + ".txt").read()
+ok = re.search(r"= ([0-9.]+) ok/s", txt).group(1)
+total = sum(g.values())
+print(f"## {os.path.basename(base)}: {ok} ok/s, service CPU {total / hz:.2f} s in {secs:.0f} s")
+for k, v in sorted(g.items(), key=lambda kv: -kv[1]):
+    if v:
+        print(f"  {v / hz:6.2f} s  {k}")
+PYEOF
+done | tee "$OUT/jvm-threads.md"
