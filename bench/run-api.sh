@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Issue 4: the cost of the Throughline API per call when no agent is attached (JMH ApiCostBenchmark),
+# Issue 4: the cost of the Throughline API per call, without an agent and with an agent's IntervalBuffer installed
+# and drained (JMH ApiCostBenchmark),
 # with an empty baseline method in the same run. Builds only the modules it needs (offline); SKIP_BUILD=1 skips.
 # Env: JMH_ARGS (extra JMH options, e.g. "-i 20").
 set -euo pipefail

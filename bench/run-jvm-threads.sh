@@ -5,14 +5,16 @@
 # One run per variant, in the order given; VARIANTS is a list of "name:agent options" ("plain" = no agent), e.g.
 #   VARIANTS="plain default:- off:--event=off" bench/run-jvm-threads.sh
 # Env: SECS (10), WARMUP (8), CLIENTS (16), SKIP_BUILD=1, TASKSET_SERVICE / TASKSET_OTHERS (cpu lists for taskset;
-# empty = no pinning).
+# empty = no pinning), SERVICE_JAR and AGENT_HOME (another build's jvm-serving.jar and throughline.home, to compare
+# two agents), TAG (a suffix for the result names).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build
 set_cli ""
-JAR="$ROOT/samples/jvm-serving/target/jvm-serving.jar"
+TL="${TL/-Dthroughline.home=$ROOT/-Dthroughline.home=${AGENT_HOME:-$ROOT}}"
+JAR="${SERVICE_JAR:-$ROOT/samples/jvm-serving/target/jvm-serving.jar}"
 SECS="${SECS:-10}"; WARMUP="${WARMUP:-8}"; CLIENTS="${CLIENTS:-16}"
 VARIANTS="${VARIANTS:-plain default:-}"
-J="$OUT/jvm-threads"; rm -rf "$J"; mkdir -p "$J"
+J="$OUT/jvm-threads"; mkdir -p "$J"
 # always backgrounded: exec, so that $! is the java process itself
 pin() { local cpus="$1"; shift; if [ -n "$cpus" ]; then exec taskset -c "$cpus" "$@"; else exec "$@"; fi; }
 
@@ -25,28 +27,28 @@ threads_cpu() { # PID: "name ticks" per thread
 }
 
 for v in $VARIANTS; do
-  name="${v%%:*}"; opts="${v#*:}"
+  name="${v%%:*}${TAG:-}"; opts="${v#*:}"
   pin "${TASKSET_SERVICE:-}" java -Xmx256m -XX:+UseG1GC -jar "$JAR" --port 0 --workers 2 --max-batch 8 --max-wait-ms 2 \
     > "$J/service.out" 2> "$J/service.err" &
   pid=$!
   for _ in $(seq 1 100); do grep -q '^listening on' "$J/service.out" 2>/dev/null && break; sleep 0.1; done
   port="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$J/service.out")"
-  if [ "$name" != plain ]; then
-    extra=""; [ "$opts" != "-" ] && extra="${opts//=/ }"
+  if [ "${v%%:*}" != plain ]; then
+    extra=""; [ "$opts" != "-" ] && { extra="${opts//=/ }"; extra="${extra//,/ }"; }
     pin "${TASKSET_OTHERS:-}" $TL attach "$pid" --duration "$((WARMUP + SECS + 10))s" $extra -o "$J/$name.tlcap" --force \
       > /dev/null 2> "$J/$name-attach.err" &
     attach=$!
     for _ in $(seq 1 100); do grep -q 'attached to pid' "$J/$name-attach.err" 2>/dev/null && break; sleep 0.1; done
   fi
   pin "${TASKSET_OTHERS:-}" java -cp "$JAR" dev.throughline.samples.serving.LoadGenerator --port "$port" --closed "$CLIENTS" \
-    --warmup-s "$WARMUP" --duration-s "$SECS" > "$J/$name.txt" &
+    --warmup-s "$WARMUP" --duration-s "$SECS" --histogram "$J/$name.hgrm" > "$J/$name.txt" &
   loader=$!
   sleep "$WARMUP"
   threads_cpu "$pid" > "$J/$name.t0"
   wait "$loader"
   threads_cpu "$pid" > "$J/$name.t1"
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  [ "$name" != plain ] && { wait "$attach" || true; }
+  [ "${v%%:*}" != plain ] && { wait "$attach" || true; }
   python3 - "$J/$name" "$SECS" <<'PYEOF'
 import sys, re, os, collections
 base, secs = sys.argv[1], float(sys.argv[2])
@@ -70,11 +72,12 @@ g = collections.Counter()
 for n in set(t0) | set(t1):
     g[group(n)] += t1[n] - t0[n]
 txt = open(base + ".txt").read()
-ok = re.search(r"= ([0-9.]+) ok/s", txt).group(1)
+ok = float(re.search(r"= ([0-9.]+) ok/s", txt).group(1))
 total = sum(g.values())
-print(f"## {os.path.basename(base)}: {ok} ok/s, service CPU {total / hz:.2f} s in {secs:.0f} s")
+print(f"## {os.path.basename(base)}: {ok:.0f} ok/s, service CPU {total / hz:.2f} s in {secs:.0f} s, "
+      f"{1e6 * total / hz / (ok * secs):.1f} µs per request")
 for k, v in sorted(g.items(), key=lambda kv: -kv[1]):
     if v:
         print(f"  {v / hz:6.2f} s  {k}")
 PYEOF
-done | tee "$OUT/jvm-threads.md"
+done | tee -a "$OUT/jvm-threads.md"

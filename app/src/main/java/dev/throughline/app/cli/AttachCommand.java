@@ -44,6 +44,12 @@ final class AttachCommand implements Callable<Integer> {
             description = "sampling interval (default ${DEFAULT-VALUE})")
     String interval;
 
+    @Option(names = "--jfr", paramLabel = "on|off", defaultValue = "on",
+            description = {"GC pauses, safepoints and parks from JFR (on), or GC pauses only, from the collectors'",
+                "MXBean notifications (off): starting JFR in a running JVM discards its compiled code, so a busy",
+                "service runs slower for the seconds the JIT needs to compile it again (default ${DEFAULT-VALUE})"})
+    String jfr;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -52,15 +58,18 @@ final class AttachCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long durationNs = Durations.parse(duration, "--duration");
         long intervalNs = Durations.parse(interval, "--interval");
+        if (!jfr.equals("on") && !jfr.equals("off")) {
+            throw new UserError("--jfr must be on or off, was " + jfr);
+        }
         AttachRecording recording;
         long attachStarted = System.nanoTime();
         try {
-            if (durationNs > 0 && intervalNs > 0 && event.matches("cpu|itimer|wall|off")) {
+            if (durationNs > 0 && intervalNs > 0 && event.matches("cpu|ctimer|itimer|wall|off")) {
                 JvmAgent.requireJar();
                 JvmProcesses.requireJvm(pid); // before the output check, as a wrong pid is the likelier mistake
             }
             Path out = RecordingOutput.capturePath(output, force, "attach");
-            recording = AttachRecording.start(pid, durationNs, intervalNs, event, out, force);
+            recording = AttachRecording.start(pid, durationNs, intervalNs, event, jfr.equals("on"), out, force);
         } catch (RecordingError e) {
             throw new UserError(e.getMessage());
         }

@@ -44,16 +44,16 @@ public final class AttachRecording implements Recording {
     }
 
     /**
-     * Checks the pid is a JVM not already recorded, on Java 11+, then loads the agent. {@code event}: cpu, itimer,
-     * wall or off.
+     * Checks the pid is a JVM not already recorded, on Java 11+, then loads the agent. {@code event}: cpu, ctimer,
+     * itimer, wall or off; {@code jfr}: GC pauses, safepoints and parks from JFR, else GC pauses from MXBean notifications.
      */
-    public static AttachRecording start(long pid, long durationNs, long intervalNs, String event, Path out,
+    public static AttachRecording start(long pid, long durationNs, long intervalNs, String event, boolean jfr, Path out,
                                         boolean force) throws RecordingError {
         if (durationNs <= 0 || intervalNs <= 0) {
             throw new RecordingError("--duration and --interval must be positive");
         }
-        if (!event.matches("cpu|itimer|wall|off")) {
-            throw new RecordingError("--event must be cpu, itimer, wall or off, was " + event);
+        if (!event.matches("cpu|ctimer|itimer|wall|off")) {
+            throw new RecordingError("--event must be cpu, ctimer, itimer, wall or off, was " + event);
         }
         Path jar = JvmAgent.requireJar();
         JvmProcesses.requireJvm(pid);
@@ -87,6 +87,7 @@ public final class AttachRecording implements Recording {
             writer.meta("attach.java_version", props.getProperty("java.version", "?"));
             writer.meta("attach.duration_ns", Long.toString(durationNs));
             writer.meta("attach.event", event);
+            writer.meta("attach.jfr", jfr ? "on" : "off");
             writer.meta("trace.clock", "CLOCK_MONOTONIC ns (time_origin_ns is the first event's)");
             Collector collector;
             try {
@@ -95,7 +96,7 @@ public final class AttachRecording implements Recording {
                 throw new RecordingError("cannot start the collector: " + e.getMessage());
             }
             String options = "addr=" + collector.address() + ",token=" + collector.token() + ",event=" + event
-                    + ",interval=" + intervalNs + "ns,duration=" + durationNs + "ns"
+                    + ",interval=" + intervalNs + "ns,duration=" + durationNs + "ns,jfr=" + (jfr ? "on" : "off")
                     + (out.toString().matches("[^,\\s]+") ? ",out=" + out : "");
             try {
                 vm.loadAgent(jar.toString(), options);

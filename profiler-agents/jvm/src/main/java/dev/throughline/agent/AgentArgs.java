@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The agent's options: {@code addr=127.0.0.1:PORT,token=T,event=cpu|itimer|wall,interval=10ms,duration=30s,park=10ms,out=PATH}.
+ * The agent's options: {@code addr=127.0.0.1:PORT,token=T,event=cpu|ctimer|itimer|wall|off,interval=10ms,duration=30s,park=10ms,jfr=on|off,out=PATH}.
  * {@code addr} and {@code token} fall back to {@code THROUGHLINE_ADDR} / {@code THROUGHLINE_TOKEN} (the
  * {@code JAVA_TOOL_OPTIONS} path, where the token should not appear on a command line). {@code stop} alone asks a
  * running agent to stop.
@@ -15,7 +15,7 @@ final class AgentArgs {
     final String host;
     final int port;
     final String token;
-    /** {@code cpu} (perf_events, else itimer), {@code itimer}, {@code wall}, or {@code off}. */
+    /** {@code cpu} (perf_events, else itimer), {@code ctimer}, {@code itimer}, {@code wall}, or {@code off}. */
     final String event;
     final long intervalNs;
     /** 0: until the host exits or the collector closes the connection. */
@@ -26,8 +26,12 @@ final class AgentArgs {
     final String out;
     final boolean stop;
 
+    /** Whether GC pauses, safepoints and parks come from JFR ({@code jfr=on}, default) or GC notifications ({@code off}). */
+    final boolean jfr;
+
     private AgentArgs(String host, int port, String token, String event, long intervalNs, long durationNs,
-                      long parkThresholdNs, String out, boolean stop) {
+                      long parkThresholdNs, String out, boolean jfr, boolean stop) {
+        this.jfr = jfr;
         this.host = host;
         this.port = port;
         this.token = token;
@@ -47,7 +51,7 @@ final class AgentArgs {
     static AgentArgs parse(String args, Map<String, String> env) {
         String text = args == null ? "" : args.trim();
         if (text.equals("stop")) {
-            return new AgentArgs(null, 0, null, null, 0, 0, 0, null, true);
+            return new AgentArgs(null, 0, null, null, 0, 0, 0, null, false, true);
         }
         String addr = env.get("THROUGHLINE_ADDR");
         String token = env.get("THROUGHLINE_TOKEN");
@@ -56,6 +60,7 @@ final class AgentArgs {
         long duration = 0;
         long park = 10_000_000L;
         String out = null;
+        boolean jfr = true;
         for (String part : text.isEmpty() ? new String[0] : text.split(",")) {
             int eq = part.indexOf('=');
             if (eq <= 0) {
@@ -68,14 +73,20 @@ final class AgentArgs {
                 case "token": token = value; break;
                 case "event":
                     event = value.toLowerCase(Locale.ROOT);
-                    if (!event.equals("cpu") && !event.equals("itimer") && !event.equals("wall") && !event.equals("off")) {
-                        throw new IllegalArgumentException("event must be cpu, itimer, wall or off, was " + value);
+                    if (!event.matches("cpu|ctimer|itimer|wall|off")) {
+                        throw new IllegalArgumentException("event must be cpu, ctimer, itimer, wall or off, was " + value);
                     }
                     break;
                 case "interval": interval = duration(value, "interval"); break;
                 case "duration": duration = duration(value, "duration"); break;
                 case "park": park = duration(value, "park"); break;
                 case "out": out = value; break;
+                case "jfr":
+                    if (!value.equals("on") && !value.equals("off")) {
+                        throw new IllegalArgumentException("jfr must be on or off, was " + value);
+                    }
+                    jfr = value.equals("on");
+                    break;
                 default: throw new IllegalArgumentException("unknown agent option '" + key + "'");
             }
         }
@@ -98,7 +109,7 @@ final class AgentArgs {
         if (interval <= 0) {
             throw new IllegalArgumentException("interval must be positive");
         }
-        return new AgentArgs(addr.substring(0, colon), port, token, event, interval, duration, park, out, false);
+        return new AgentArgs(addr.substring(0, colon), port, token, event, interval, duration, park, out, jfr, false);
     }
 
     /** {@code 10ms}, {@code 30s}, {@code 2m}, {@code 500us}, {@code 100ns}; a bare number is milliseconds. */

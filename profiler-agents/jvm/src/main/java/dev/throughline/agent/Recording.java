@@ -76,6 +76,7 @@ final class Recording {
         Sender sender = null;
         CpuSampler sampler = null;
         JfrSource jfr = null;
+        GcNotifications gcNotifications = null;
         ApiBridge api = null;
         GpuTracing gpu = null;
         try {
@@ -89,11 +90,20 @@ final class Recording {
             sender.offer(new Event.Meta("agent", "throughline-jvm-agent " + version()));
             sender.offer(new Event.Meta("java.version", System.getProperty("java.version", "?")));
             sampler = startSampler(sender);
-            try {
-                jfr = JfrSource.start(sender, threads, args.parkThresholdNs);
-                sender.offer(new Event.Meta("jfr", jfr.status()));
-            } catch (LinkageError noJfrModule) { // a jlink-ed runtime without jdk.jfr cannot even link JfrSource
-                sender.offer(new Event.Meta("jfr", "unavailable: " + noJfrModule));
+            if (args.jfr) {
+                try {
+                    jfr = JfrSource.start(sender, threads, args.parkThresholdNs);
+                    sender.offer(new Event.Meta("jfr", jfr.status()));
+                } catch (LinkageError noJfrModule) { // a jlink-ed runtime without jdk.jfr cannot even link JfrSource
+                    sender.offer(new Event.Meta("jfr", "unavailable: " + noJfrModule));
+                }
+            } else {
+                try {
+                    gcNotifications = GcNotifications.start(sender, threads);
+                    sender.offer(new Event.Meta("jfr", "off (asked): " + gcNotifications.status()));
+                } catch (LinkageError | RuntimeException noManagement) { // jdk.management absent
+                    sender.offer(new Event.Meta("jfr", "off (asked); GC notifications unavailable: " + noManagement));
+                }
             }
             gpu = GpuTracing.startOrSay(sender);
             api = new ApiBridge(sender);
@@ -155,6 +165,10 @@ final class Recording {
                 jfr.close();
                 jfr = null;
             }
+            if (gcNotifications != null) {
+                gcNotifications.close();
+                gcNotifications = null;
+            }
             if (gpu != null) {
                 gpu.close(); // flushes CUPTI's last buffers into the sender
                 gpu = null;
@@ -178,6 +192,9 @@ final class Recording {
             }
             if (jfr != null) {
                 jfr.close();
+            }
+            if (gcNotifications != null) {
+                gcNotifications.close();
             }
             if (gpu != null) {
                 gpu.close();

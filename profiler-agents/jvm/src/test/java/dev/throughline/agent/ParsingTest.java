@@ -23,6 +23,10 @@ class ParsingTest {
         assertEquals(5_000_000L, a.intervalNs);
         assertEquals(30_000_000_000L, a.durationNs);
         assertEquals("/tmp/x.tlcap", a.out);
+        assertTrue(a.jfr, "JFR on unless asked");
+        assertTrue(!AgentArgs.parse("addr=h:1,token=x,jfr=off", Map.of()).jfr);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentArgs.parse("addr=h:1,token=x,jfr=no", Map.of()))
+                .getMessage().contains("jfr must be on or off"));
 
         AgentArgs env = AgentArgs.parse("", Map.of("THROUGHLINE_ADDR", "127.0.0.1:5", "THROUGHLINE_TOKEN", "E"));
         assertEquals(5, env.port);
@@ -34,7 +38,7 @@ class ParsingTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentArgs.parse("token=x", Map.of()))
                 .getMessage().contains("THROUGHLINE_ADDR"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentArgs.parse("addr=h:1,token=x,event=cycles", Map.of()))
-                .getMessage().contains("cpu, itimer, wall"));
+                .getMessage().contains("cpu, ctimer, itimer, wall"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentArgs.parse("addr=h:1,token=x,duration=soon", Map.of()))
                 .getMessage().contains("duration"));
     }

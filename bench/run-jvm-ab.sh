@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The agent's steady-state cost inside one service JVM, without the run-to-run spread of separate JVMs (their JIT
+# decisions differ by several per cent from one start to the next): samples/jvm-serving pinned to one core
+# (TASKSET_SERVICE, default cpu 1) and saturated by a closed loop (CLIENTS clients) from the other core
+# (TASKSET_OTHERS, default cpu 0), where the collector (the attach CLI) runs too. After WARMUP s of load, one
+# discarded recording of WARMUP s (JFR's first start in a JVM makes HotSpot drop its compiled code; the JIT needs
+# seconds to compile it again), then PAIRS alternating windows of SECS s: without the agent, then with it attached
+# (measured from SETTLE s after the attach). Each window's figure: the service's CPU time per answered request
+# (/proc/PID/stat), and ok/s. Asymmetry, said in the results: the windows without the agent come after a recording,
+# so JFR's idle threads and its instrumentation of JDK classes are there in both (with OPTS=--jfr=off there is none).
+# Env: OPTS (agent options for `attach`, comma-separated, e.g. --jfr=off,--event=off), PAIRS (6), SECS (10),
+# WARMUP (20), SETTLE (4), CLIENTS (16), NAME (result name, default ab), SKIP_BUILD=1.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+build
+set_cli ""
+JAR="$ROOT/samples/jvm-serving/target/jvm-serving.jar"
+PAIRS="${PAIRS:-6}"; SECS="${SECS:-10}"; WARMUP="${WARMUP:-20}"; SETTLE="${SETTLE:-4}"; CLIENTS="${CLIENTS:-16}"
+NAME="${NAME:-ab}"; OPTS="${OPTS:-}"
+SVC_CPUS="${TASKSET_SERVICE:-1}"; OTHER_CPUS="${TASKSET_OTHERS:-0}"
+J="$OUT/jvm-ab/$NAME"; rm -rf "$J"; mkdir -p "$J"
+extra="${OPTS//=/ }"; extra="${extra//,/ }"
+
+taskset -c "$SVC_CPUS" java -Xmx256m -XX:+UseG1GC -jar "$JAR" --port 0 --workers 2 --max-batch 8 --max-wait-ms 2 \
+  > "$J/service.out" 2> "$J/service.err" &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do grep -q '^listening on' "$J/service.out" 2>/dev/null && break; sleep 0.1; done
+port="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$J/service.out")"
+
+load() { # SECONDS OUTFILE: closed loop; no warm-up inside the generator, so that the service's CPU over the
+  # generator's life is the CPU of exactly the requests it counts (the service is warm from the windows before)
+  taskset -c "$OTHER_CPUS" java -cp "$JAR" dev.throughline.samples.serving.LoadGenerator --port "$port" \
+    --closed "$CLIENTS" --warmup-s 0 --duration-s "$1" --histogram "$2.hgrm" > "$2"
+}
+cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+steal() { awk '/^cpu / {print $9}' /proc/stat; }
+window() { # NAME: SECS of load; the service's CPU ticks and the machine's steal ticks over exactly that load
+  local c0 s0; c0="$(cpu)"; s0="$(steal)"
+  load "$SECS" "$J/$1.txt"
+  echo "$(( $(cpu) - c0 )) $(( $(steal) - s0 ))" > "$J/$1.ticks"
+}
+attach() { # DURATION_S TAG: in the background (the caller waits for $!), returns once the agent is loaded
+  taskset -c "$OTHER_CPUS" $TL attach "$pid" --duration "$1s" $extra -o "$J/$2.tlcap" --force > /dev/null 2> "$J/$2-attach.err" &
+  for _ in $(seq 1 100); do grep -q 'attached to pid' "$J/$2-attach.err" 2>/dev/null && break; sleep 0.1; done
+}
+
+echo "start $(cat /proc/loadavg)" > "$J/load.txt"
+load "$WARMUP" "$J/warmup.txt"
+attach "$WARMUP" warmup-recording; a=$!; load "$WARMUP" "$J/warmup-agent.txt"; wait "$a" || true
+load 5 "$J/after-warmup.txt"
+for i in $(seq 1 "$PAIRS"); do
+  window "plain-$i"
+  # the recording outlasts the window by a little (the generator's start and its last answers); the next window
+  # starts only after the agent has stopped
+  attach $((SETTLE + SECS + 2)) "agent-$i"; a=$!
+  load "$SETTLE" "$J/settle-$i.txt"
+  window "agent-$i"
+  wait "$a" || true
+done
+echo "end $(cat /proc/loadavg)" >> "$J/load.txt"
+
+python3 - "$J" "$PAIRS" "$NAME" "$OPTS" <<'PYEOF' | tee "$OUT/jvm-ab-$NAME.md"
+import os, re, statistics, sys
+j, pairs, name, opts = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+hz = os.sysconf("SC_CLK_TCK")
+def fig(w):
+    txt = open(f"{j}/{w}.txt").read()
+    ok_s = float(re.search(r"= ([0-9.]+) ok/s", txt).group(1))
+    n = int(re.search(r"ok (\d+)", txt).group(1))
+    ticks, steal = map(int, open(f"{j}/{w}.ticks").read().split())
+    return ok_s, 1e6 * ticks / hz / n, steal / hz
+p = [fig(f"plain-{i}") for i in range(1, pairs + 1)]
+a = [fig(f"agent-{i}") for i in range(1, pairs + 1)]
+ratio = [100 * (y[1] - x[1]) / x[1] for x, y in zip(p, a)]
+okr = [100 * (y[0] - x[0]) / x[0] for x, y in zip(p, a)]
+med = statistics.median
+print(f"### `{name}`: attach {opts or '(defaults)'} — {pairs} pairs in one JVM; load {open(j + '/load.txt').read().split()[1]}")
+print()
+print("| pair | ok/s without | ok/s with | change | CPU µs/request without | with | change | steal s (without, with) |")
+print("|---|---:|---:|---:|---:|---:|---:|---|")
+for i, (x, y) in enumerate(zip(p, a), 1):
+    print(f"| {i} | {x[0]:,.0f} | {y[0]:,.0f} | {okr[i-1]:+.1f} % | {x[1]:.1f} | {y[1]:.1f} | {ratio[i-1]:+.1f} % | {x[2]:.2f}, {y[2]:.2f} |")
+print(f"| **median** | {med([x[0] for x in p]):,.0f} | {med([y[0] for y in a]):,.0f} | **{med(okr):+.1f} %** | "
+      f"{med([x[1] for x in p]):.1f} | {med([y[1] for y in a]):.1f} | **{med(ratio):+.1f} %** | |")
+PYEOF
