@@ -8,8 +8,10 @@
 # (measured from SETTLE s after the attach). Each window's figure: the service's CPU time per answered request
 # (/proc/PID/stat), and ok/s. Asymmetry, said in the results: the windows without the agent come after a recording,
 # so JFR's idle threads and its instrumentation of JDK classes are there in both (with OPTS=--jfr=off there is none).
+# With RATE set, the windows are open loop at RATE requests/s instead (latency from the intended send times), and
+# the figure that matters is p99.
 # Env: OPTS (agent options for `attach`, comma-separated, e.g. --jfr=off,--event=off), PAIRS (6), SECS (10),
-# WARMUP (20), SETTLE (4), CLIENTS (16), NAME (result name, default ab), SKIP_BUILD=1.
+# WARMUP (20), SETTLE (4), CLIENTS (16), RATE (unset: closed loop), NAME (result name, default ab), SKIP_BUILD=1.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build
 set_cli ""
@@ -29,8 +31,9 @@ port="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$J/service.out")"
 
 load() { # SECONDS OUTFILE: closed loop; no warm-up inside the generator, so that the service's CPU over the
   # generator's life is the CPU of exactly the requests it counts (the service is warm from the windows before)
+  local mode=(--closed "$CLIENTS"); [ -n "${RATE:-}" ] && mode=(--rate "$RATE")
   taskset -c "$OTHER_CPUS" java -cp "$JAR" dev.throughline.samples.serving.LoadGenerator --port "$port" \
-    --closed "$CLIENTS" --warmup-s 0 --duration-s "$1" --histogram "$2.hgrm" > "$2"
+    "${mode[@]}" --warmup-s 0 --duration-s "$1" --histogram "$2.hgrm" > "$2"
 }
 cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 steal() { awk '/^cpu / {print $9}' /proc/stat; }
@@ -59,27 +62,32 @@ for i in $(seq 1 "$PAIRS"); do
 done
 echo "end $(cat /proc/loadavg)" >> "$J/load.txt"
 
-python3 - "$J" "$PAIRS" "$NAME" "$OPTS" <<'PYEOF' | tee "$OUT/jvm-ab-$NAME.md"
+python3 - "$J" "$PAIRS" "$NAME" "$OPTS" "${RATE:-}" <<'PYEOF' | tee "$OUT/jvm-ab-$NAME.md"
 import os, re, statistics, sys
-j, pairs, name, opts = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+j, pairs, name, opts, rate = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 hz = os.sysconf("SC_CLK_TCK")
 def fig(w):
     txt = open(f"{j}/{w}.txt").read()
     ok_s = float(re.search(r"= ([0-9.]+) ok/s", txt).group(1))
     n = int(re.search(r"ok (\d+)", txt).group(1))
     ticks, steal = map(int, open(f"{j}/{w}.ticks").read().split())
-    return ok_s, 1e6 * ticks / hz / n, steal / hz
+    p99 = float(re.search(r"p99 ([0-9.]+)", txt).group(1))
+    return ok_s, 1e6 * ticks / hz / n, steal / hz, p99
 p = [fig(f"plain-{i}") for i in range(1, pairs + 1)]
 a = [fig(f"agent-{i}") for i in range(1, pairs + 1)]
 ratio = [100 * (y[1] - x[1]) / x[1] for x, y in zip(p, a)]
 okr = [100 * (y[0] - x[0]) / x[0] for x, y in zip(p, a)]
 med = statistics.median
-print(f"### `{name}`: attach {opts or '(defaults)'} — {pairs} pairs in one JVM; load {open(j + '/load.txt').read().split()[1]}")
+mode = f"open loop {rate}/s" if rate else "closed loop"
+print(f"### `{name}`: attach {opts or '(defaults)'} — {pairs} pairs in one JVM, {mode}; load {open(j + '/load.txt').read().split()[1]}")
 print()
-print("| pair | ok/s without | ok/s with | change | CPU µs/request without | with | change | steal s (without, with) |")
-print("|---|---:|---:|---:|---:|---:|---:|---|")
+p99r = [100 * (y[3] - x[3]) / x[3] for x, y in zip(p, a)]
+print("| pair | ok/s without | ok/s with | change | CPU µs/request without | with | change | p99 ms without | with | change | steal s (without, with) |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for i, (x, y) in enumerate(zip(p, a), 1):
-    print(f"| {i} | {x[0]:,.0f} | {y[0]:,.0f} | {okr[i-1]:+.1f} % | {x[1]:.1f} | {y[1]:.1f} | {ratio[i-1]:+.1f} % | {x[2]:.2f}, {y[2]:.2f} |")
+    print(f"| {i} | {x[0]:,.0f} | {y[0]:,.0f} | {okr[i-1]:+.1f} % | {x[1]:.1f} | {y[1]:.1f} | {ratio[i-1]:+.1f} % | "
+          f"{x[3]:.3f} | {y[3]:.3f} | {p99r[i-1]:+.1f} % | {x[2]:.2f}, {y[2]:.2f} |")
 print(f"| **median** | {med([x[0] for x in p]):,.0f} | {med([y[0] for y in a]):,.0f} | **{med(okr):+.1f} %** | "
-      f"{med([x[1] for x in p]):.1f} | {med([y[1] for y in a]):.1f} | **{med(ratio):+.1f} %** | |")
+      f"{med([x[1] for x in p]):.1f} | {med([y[1] for y in a]):.1f} | **{med(ratio):+.1f} %** | "
+      f"{med([x[3] for x in p]):.3f} | {med([y[3] for y in a]):.3f} | **{med(p99r):+.1f} %** | |")
 PYEOF

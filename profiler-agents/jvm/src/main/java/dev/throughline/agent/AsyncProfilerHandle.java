@@ -61,8 +61,13 @@ final class AsyncProfilerHandle {
         }
     }
 
+    /**
+     * Runs one async-profiler command with its log off: the library logs to the host's stdout by default (e.g.
+     * "[INFO] No samples were collected" for an interval without samples), and the host's output is not ours to
+     * write to. Failures still arrive as exceptions with async-profiler's message.
+     */
     String execute(String command) throws Exception {
-        return (String) unwrap(() -> execute.invoke(instance, command));
+        return (String) unwrap(() -> execute.invoke(instance, command + ",loglevel=none"));
     }
 
     private interface Call {

@@ -11,7 +11,7 @@ import java.util.List;
 final class CpuSampler {
     private final AsyncProfilerHandle profiler;
     private final String startCommand;
-    /** The event that actually runs: {@code cpu} (perf_events cpu-clock), {@code itimer} or {@code wall}. */
+    /** The event that actually runs: {@code itimer}, {@code cpu} (perf_events cpu-clock), {@code ctimer} or {@code wall}. */
     final String engine;
     /** Why the requested event did not run, or null. */
     final String fallback;
@@ -25,7 +25,7 @@ final class CpuSampler {
         this.running = true;
     }
 
-    /** Starts sampling: {@code cpu} (perf_events) where the kernel allows it, else {@code itimer}. */
+    /** Starts sampling with {@code event}; {@code cpu} (perf_events) or {@code ctimer} refused → {@code itimer}. */
     static CpuSampler start(AsyncProfilerHandle profiler, String event, long intervalNs) throws Exception {
         String status = profiler.execute("status");
         if (status != null && !status.contains("not active")) {
@@ -36,10 +36,10 @@ final class CpuSampler {
         try {
             profiler.execute(command(event, intervalNs));
         } catch (Exception e) {
-            if (!event.equals("cpu")) {
+            if (!event.equals("cpu") && !event.equals("ctimer")) {
                 throw e;
             }
-            fallback = "cpu (perf_events) refused: " + e.getMessage();
+            fallback = (event.equals("cpu") ? "cpu (perf_events)" : "ctimer") + " refused: " + e.getMessage();
             engine = "itimer";
             profiler.execute(command(engine, intervalNs));
         }
