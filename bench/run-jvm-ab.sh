@@ -43,7 +43,8 @@ window() { # NAME: SECS of load; the service's CPU ticks and the machine's steal
   echo "$(( $(cpu) - c0 )) $(( $(steal) - s0 ))" > "$J/$1.ticks"
 }
 attach() { # DURATION_S TAG: in the background (the caller waits for $!), returns once the agent is loaded
-  taskset -c "$OTHER_CPUS" $TL attach "$pid" --duration "$1s" $extra -o "$J/$2.tlcap" --force > /dev/null 2> "$J/$2-attach.err" &
+  taskset -c "$OTHER_CPUS" /usr/bin/time -f "collector_cpu_s %U %S" -o "$J/$2-collector.time" \
+    $TL attach "$pid" --duration "$1s" $extra -o "$J/$2.tlcap" --force > /dev/null 2> "$J/$2-attach.err" &
   for _ in $(seq 1 100); do grep -q 'attached to pid' "$J/$2-attach.err" 2>/dev/null && break; sleep 0.1; done
 }
 
@@ -82,6 +83,11 @@ mode = f"open loop {rate}/s" if rate else "closed loop"
 print(f"### `{name}`: attach {opts or '(defaults)'} — {pairs} pairs in one JVM, {mode}; load {open(j + '/load.txt').read().split()[1]}")
 print()
 p99r = [100 * (y[3] - x[3]) / x[3] for x, y in zip(p, a)]
+col = []
+for i in range(1, pairs + 1):
+    t = open(f"{j}/agent-{i}-collector.time").read().split()
+    k = t.index("collector_cpu_s")
+    col.append(float(t[k + 1]) + float(t[k + 2]))
 print("| pair | ok/s without | ok/s with | change | CPU µs/request without | with | change | p99 ms without | with | change | steal s (without, with) |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for i, (x, y) in enumerate(zip(p, a), 1):
@@ -90,4 +96,6 @@ for i, (x, y) in enumerate(zip(p, a), 1):
 print(f"| **median** | {med([x[0] for x in p]):,.0f} | {med([y[0] for y in a]):,.0f} | **{med(okr):+.1f} %** | "
       f"{med([x[1] for x in p]):.1f} | {med([y[1] for y in a]):.1f} | **{med(ratio):+.1f} %** | "
       f"{med([x[3] for x in p]):.3f} | {med([y[3] for y in a]):.3f} | **{med(p99r):+.1f} %** | |")
+print(f"\nThe collector (the `attach` CLI's JVM, on the other core): {med(col):.1f} s of CPU per recording "
+      f"({min(col):.1f}–{max(col):.1f}), JVM start and capture close included.")
 PYEOF

@@ -36,10 +36,9 @@ final class AttachCommand implements Callable<Integer> {
     @Option(names = "--force", description = "overwrite OUT if it exists")
     boolean force;
 
-    @Option(names = "--event", paramLabel = "EVENT", defaultValue = "itimer",
-            description = {"what stack samples measure: itimer (process CPU time, SIGPROF), ctimer (per-thread CPU",
-                "timers), cpu (perf_events cpu-clock, kernel frames too, else itimer; its per-thread events cost",
-                "more on services that switch threads often: see bench/RESULTS.md), wall, off (default ${DEFAULT-VALUE})"})
+    @Option(names = "--event", paramLabel = "EVENT", defaultValue = "cpu",
+            description = {"what stack samples measure: cpu (perf_events cpu-clock, else itimer), ctimer (per-thread",
+                "CPU timers), itimer (process CPU time, SIGPROF), wall, off (default ${DEFAULT-VALUE})"})
     String event;
 
     @Option(names = "--interval", paramLabel = "TIME", defaultValue = "10ms",

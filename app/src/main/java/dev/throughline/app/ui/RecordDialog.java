@@ -343,7 +343,7 @@ final class RecordDialog {
             long durationNs = seconds.getValue() * 1_000_000_000L;
             int hz = sampleHz.getValue();
             long intervalNs = hz > 0 ? 1_000_000_000L / hz : 10_000_000L;
-            String event = hz > 0 ? "itimer" : "off"; // the agent's default engine (AgentArgs.DEFAULT_EVENT)
+            String event = hz > 0 ? "cpu" : "off";
             return () -> AttachRecording.start(r.pid(), durationNs, intervalNs, event, true, path, force);
         }
         List<String> argv = CommandWords.split(command.getText());

@@ -83,7 +83,7 @@ class AttachCommandTest {
                 assertEquals("throughline attach", c.meta("source"));
                 String prefix = "agent.jvm." + target.pid + ".";
                 String engine = c.meta(prefix + "profiler_engine");
-                assertEquals("itimer", engine, "the default engine ran");
+                assertTrue(Set.of("cpu", "itimer").contains(engine), "the engine that ran: " + engine);
                 assertEquals("on", c.meta(prefix + "jfr"));
                 assertEquals("connected", c.meta(prefix + "api"));
                 assertEquals("duration reached", c.meta(prefix + "stopped"));
@@ -141,20 +141,20 @@ class AttachCommandTest {
 
     /**
      * The non-default options: {@code --jfr off} (JFR never starts in the target; GC pauses still arrive, from the
-     * MXBean notifications) and {@code --event cpu} (perf_events where the kernel allows them, else itimer, said).
+     * MXBean notifications) and {@code --event ctimer} (per-thread CPU timers, else itimer, said).
      */
     @Test
-    void attachWithJfrOffAndEventCpu() throws Exception {
+    void attachWithJfrOffAndEventCtimer() throws Exception {
         Path out = dir.resolve("nojfr.tlcap");
         try (JvmChild target = JvmChild.start()) {
-            Cli r = Cli.run("attach", Long.toString(target.pid), "--duration", "3s", "--jfr", "off", "--event", "cpu",
+            Cli r = Cli.run("attach", Long.toString(target.pid), "--duration", "3s", "--jfr", "off", "--event", "ctimer",
                     "-o", out.toString());
             assertEquals(0, r.exitCode(), r.err());
             try (CaptureReader c = CaptureReader.open(out)) {
                 String prefix = "agent.jvm." + target.pid + ".";
                 String engine = c.meta(prefix + "profiler_engine");
-                assertTrue(engine.equals("cpu") || engine.equals("itimer") && c.meta(prefix + "profiler_fallback")
-                        .startsWith("cpu (perf_events) refused"), engine + " / " + c.meta(prefix + "profiler_fallback"));
+                assertTrue(engine.equals("ctimer") || engine.equals("itimer") && c.meta(prefix + "profiler_fallback")
+                        .startsWith("ctimer refused"), engine + " / " + c.meta(prefix + "profiler_fallback"));
                 assertTrue(count(c, "SELECT count(*) FROM sample") > 0, "stack samples");
                 assertTrue(c.meta(prefix + "jfr").startsWith("off (asked): GC pauses from GarbageCollectorMXBean"),
                         c.meta(prefix + "jfr"));
@@ -268,7 +268,7 @@ class AttachCommandTest {
             assertEquals("jvm", process.get(0).get(1));
             assertEquals(ServiceTarget.class.getName(), process.get(0).get(2));
             long pid = ((Number) process.get(0).get(0)).longValue();
-            assertEquals("itimer", c.meta("agent.jvm." + pid + ".profiler_engine"));
+            assertTrue(Set.of("cpu", "itimer").contains(c.meta("agent.jvm." + pid + ".profiler_engine")));
             assertEquals("the host is exiting", c.meta("agent.jvm." + pid + ".stopped"));
             assertTrue(count(c, "SELECT count(*) FROM slice WHERE category = " + Category.REQUEST.id) > 0);
             assertTrue(count(c, "SELECT count(*) FROM sample") > 0);

@@ -10,17 +10,13 @@ import java.util.Map;
  * running agent to stop.
  */
 final class AgentArgs {
-    /**
-     * {@code itimer}: on samples/jvm-serving (a service that switches threads ~40,000 times a second) perf_events'
-     * per-thread {@code cpu-clock} cost +8 % CPU per request, and +13 % at a 100 ms interval (the cost is in the
-     * per-thread events, not the samples), while itimer's cost did not show (−0.9 %); bench/RESULTS.md.
-     */
-    static final String DEFAULT_EVENT = "itimer";
+    /** perf_events where the kernel allows them (else itimer, said in META); bench/RESULTS.md compares the engines. */
+    static final String DEFAULT_EVENT = "cpu";
 
     final String host;
     final int port;
     final String token;
-    /** {@code itimer} (default), {@code cpu} (perf_events, else itimer), {@code ctimer}, {@code wall}, or {@code off}. */
+    /** {@code cpu} (default: perf_events, else itimer), {@code ctimer}, {@code itimer}, {@code wall}, or {@code off}. */
     final String event;
     final long intervalNs;
     /** 0: until the host exits or the collector closes the connection. */

@@ -31,7 +31,7 @@ class ParsingTest {
         AgentArgs env = AgentArgs.parse("", Map.of("THROUGHLINE_ADDR", "127.0.0.1:5", "THROUGHLINE_TOKEN", "E"));
         assertEquals(5, env.port);
         assertEquals("E", env.token);
-        assertEquals("itimer", env.event, "the default engine");
+        assertEquals("cpu", env.event, "the default engine");
         assertEquals(0, env.durationNs, "until the host exits");
 
         assertTrue(AgentArgs.parse("stop", Map.of()).stop);
