@@ -37,8 +37,8 @@ final class AttachCommand implements Callable<Integer> {
     boolean force;
 
     @Option(names = "--event", paramLabel = "EVENT", defaultValue = "cpu",
-            description = {"what stack samples measure: cpu (perf_events cpu-clock, else itimer), ctimer (per-thread",
-                "CPU timers), itimer (process CPU time, SIGPROF), wall, off (default ${DEFAULT-VALUE})"})
+            description = "what stack samples measure: cpu (perf_events cpu-clock, else itimer), ctimer (per-thread"
+                    + " CPU timers), itimer (process CPU time, SIGPROF), wall, off (default ${DEFAULT-VALUE})")
     String event;
 
     @Option(names = "--interval", paramLabel = "TIME", defaultValue = "10ms",
@@ -46,9 +46,9 @@ final class AttachCommand implements Callable<Integer> {
     String interval;
 
     @Option(names = "--jfr", paramLabel = "on|off", defaultValue = "on",
-            description = {"GC pauses, safepoints and parks from JFR (on), or GC pauses only, from the collectors'",
-                "MXBean notifications (off): starting JFR in a running JVM discards its compiled code, so a busy",
-                "service runs slower for the seconds the JIT needs to compile it again (default ${DEFAULT-VALUE})"})
+            description = "GC pauses, safepoints and parks from JFR (on), or GC pauses only, from the collectors'"
+                    + " MXBean notifications (off): starting JFR in a running JVM discards its compiled code, so a busy"
+                    + " service runs slower for the seconds the JIT needs to compile it again (default ${DEFAULT-VALUE})")
     String jfr;
 
     @picocli.CommandLine.Spec
