@@ -211,10 +211,10 @@ final class RequestsView extends ScrollPane {
                 Units.duration(Math.round(data.getStartXValue(s, i) * 1e6)),
                 Units.duration(Math.round(data.getEndXValue(s, i) * 1e6)), Math.round(d.getYValue(s, i))));
         if (l != null) {
-            // p99 and p99.9 are often close: their labels go left of the line, one below the other
+            // on a log axis any two percentiles can sit within a label's width: each label has its own row
             mark(plot, "p50", l.p50Ns(), new java.awt.Color(0x00, 0x72, 0xB2), true, 4);
-            mark(plot, "p99", l.p99Ns(), new java.awt.Color(0xD5, 0x5E, 0x00), false, 4);
-            mark(plot, "p99.9", l.p999Ns(), new java.awt.Color(0xAA, 0x44, 0x99), false, 22);
+            mark(plot, "p99", l.p99Ns(), new java.awt.Color(0xD5, 0x5E, 0x00), false, 22);
+            mark(plot, "p99.9", l.p999Ns(), new java.awt.Color(0xAA, 0x44, 0x99), false, 40);
         }
         ChartStyle.apply(chart, dark.get());
         charts.remove(histogram);
