@@ -52,3 +52,28 @@ generate() { # FILE LIMIT_FLAG LIMIT
   java -Xmx512m -cp "$BENCH_JAR" dev.throughline.bench.TraceGenerator "$flag" "$value" --seed 42 --out "$file"
   echo "$want" > "$file.limits"
 }
+
+# samples/jvm-serving for the JVM-agent scripts (run-jvm-*.sh): the service as every one of them runs it.
+SERVING_JAR="$ROOT/samples/jvm-serving/target/jvm-serving.jar"
+
+# serving_start DIR [CPUS]: starts the service in the background (pinned to CPUS when given), its output in DIR;
+# sets SERVICE_PID (the java process itself) and SERVICE_PORT once it listens.
+serving_start() {
+  local dir="$1" cpus="${2:-}" pin=()
+  [ -n "$cpus" ] && pin=(taskset -c "$cpus")
+  "${pin[@]}" java -Xmx256m -XX:+UseG1GC -jar "$SERVING_JAR" --port 0 --workers 2 --max-batch 8 --max-wait-ms 2 \
+    > "$dir/service.out" 2> "$dir/service.err" &
+  SERVICE_PID=$!
+  for _ in $(seq 1 100); do grep -q '^listening on' "$dir/service.out" 2>/dev/null && break; sleep 0.1; done
+  SERVICE_PORT="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$dir/service.out")"
+}
+
+# serving_load CPUS OUTFILE LOADGEN-ARGS...: the load generator against SERVICE_PORT (pinned to CPUS unless empty);
+# its summary line goes to OUTFILE, its histogram to OUTFILE.hgrm.
+serving_load() {
+  local cpus="$1" out="$2" pin=()
+  shift 2
+  [ -n "$cpus" ] && pin=(taskset -c "$cpus")
+  "${pin[@]}" java -cp "$SERVING_JAR" dev.throughline.samples.serving.LoadGenerator --port "$SERVICE_PORT" "$@" \
+    --histogram "$out.hgrm" > "$out"
+}

@@ -15,25 +15,20 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build
 set_cli ""
-JAR="$ROOT/samples/jvm-serving/target/jvm-serving.jar"
 PAIRS="${PAIRS:-6}"; SECS="${SECS:-10}"; WARMUP="${WARMUP:-20}"; SETTLE="${SETTLE:-4}"; CLIENTS="${CLIENTS:-16}"
 NAME="${NAME:-ab}"; OPTS="${OPTS:-}"
 SVC_CPUS="${TASKSET_SERVICE:-1}"; OTHER_CPUS="${TASKSET_OTHERS:-0}"
 J="$OUT/jvm-ab/$NAME"; rm -rf "$J"; mkdir -p "$J"
 extra="${OPTS//=/ }"; extra="${extra//,/ }"
 
-taskset -c "$SVC_CPUS" java -Xmx256m -XX:+UseG1GC -jar "$JAR" --port 0 --workers 2 --max-batch 8 --max-wait-ms 2 \
-  > "$J/service.out" 2> "$J/service.err" &
-pid=$!
+serving_start "$J" "$SVC_CPUS"
+pid=$SERVICE_PID
 trap 'kill $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do grep -q '^listening on' "$J/service.out" 2>/dev/null && break; sleep 0.1; done
-port="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$J/service.out")"
 
 load() { # SECONDS OUTFILE: closed loop; no warm-up inside the generator, so that the service's CPU over the
   # generator's life is the CPU of exactly the requests it counts (the service is warm from the windows before)
   local mode=(--closed "$CLIENTS"); [ -n "${RATE:-}" ] && mode=(--rate "$RATE")
-  taskset -c "$OTHER_CPUS" java -cp "$JAR" dev.throughline.samples.serving.LoadGenerator --port "$port" \
-    "${mode[@]}" --warmup-s 0 --duration-s "$1" --histogram "$2.hgrm" > "$2"
+  serving_load "$OTHER_CPUS" "$2" "${mode[@]}" --warmup-s 0 --duration-s "$1"
 }
 cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 steal() { awk '/^cpu / {print $9}' /proc/stat; }

@@ -10,7 +10,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build
 set_cli ""
-JAR="$ROOT/samples/jvm-serving/target/jvm-serving.jar"
 RUNS="${RUNS:-3}"; SECS="${SECS:-10}"; WARMUP="${WARMUP:-20}"; CLIENTS="${CLIENTS:-16}"
 VARIANTS="${VARIANTS:-plain jfr:- nojfr:--jfr=off}"
 SVC_CPUS="${TASKSET_SERVICE:-1}"; OTHER_CPUS="${TASKSET_OTHERS:-0}"
@@ -18,18 +17,14 @@ J="$OUT/jvm-attach"; rm -rf "$J"; mkdir -p "$J"
 echo "start $(cat /proc/loadavg)" > "$J/load.txt"
 
 load() { # SECONDS OUTFILE
-  taskset -c "$OTHER_CPUS" java -cp "$JAR" dev.throughline.samples.serving.LoadGenerator --port "$port" \
-    --closed "$CLIENTS" --warmup-s 0 --duration-s "$1" --histogram "$2.hgrm" > "$2"
+  serving_load "$OTHER_CPUS" "$2" --closed "$CLIENTS" --warmup-s 0 --duration-s "$1"
 }
 for i in $(seq 1 "$RUNS"); do
   for v in $VARIANTS; do
     name="${v%%:*}"; opts="${v#*:}"; extra=""
     [ "$name" != plain ] && [ "$opts" != "-" ] && { extra="${opts//=/ }"; extra="${extra//,/ }"; }
-    taskset -c "$SVC_CPUS" java -Xmx256m -XX:+UseG1GC -jar "$JAR" --port 0 --workers 2 --max-batch 8 --max-wait-ms 2 \
-      > "$J/service.out" 2> "$J/service.err" &
-    pid=$!
-    for _ in $(seq 1 100); do grep -q '^listening on' "$J/service.out" 2>/dev/null && break; sleep 0.1; done
-    port="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$J/service.out")"
+    serving_start "$J" "$SVC_CPUS"
+    pid=$SERVICE_PID
     load "$WARMUP" "$J/warmup-$name-$i.txt"
     if [ "$name" != plain ]; then
       taskset -c "$OTHER_CPUS" $TL attach "$pid" --duration "$((SECS + 3))s" $extra -o "$J/$name-$i.tlcap" --force \

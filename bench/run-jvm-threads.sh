@@ -11,7 +11,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build
 set_cli ""
 TL="${TL/-Dthroughline.home=$ROOT/-Dthroughline.home=${AGENT_HOME:-$ROOT}}"
-JAR="${SERVICE_JAR:-$ROOT/samples/jvm-serving/target/jvm-serving.jar}"
+SERVING_JAR="${SERVICE_JAR:-$SERVING_JAR}"
 SECS="${SECS:-10}"; WARMUP="${WARMUP:-8}"; CLIENTS="${CLIENTS:-16}"
 VARIANTS="${VARIANTS:-plain default:-}"
 J="$OUT/jvm-threads"; mkdir -p "$J"
@@ -28,11 +28,8 @@ threads_cpu() { # PID: "name ticks" per thread
 
 for v in $VARIANTS; do
   name="${v%%:*}${TAG:-}"; opts="${v#*:}"
-  pin "${TASKSET_SERVICE:-}" java -Xmx256m -XX:+UseG1GC -jar "$JAR" --port 0 --workers 2 --max-batch 8 --max-wait-ms 2 \
-    > "$J/service.out" 2> "$J/service.err" &
-  pid=$!
-  for _ in $(seq 1 100); do grep -q '^listening on' "$J/service.out" 2>/dev/null && break; sleep 0.1; done
-  port="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$J/service.out")"
+  serving_start "$J" "${TASKSET_SERVICE:-}"
+  pid=$SERVICE_PID
   if [ "${v%%:*}" != plain ]; then
     extra=""; [ "$opts" != "-" ] && { extra="${opts//=/ }"; extra="${extra//,/ }"; }
     pin "${TASKSET_OTHERS:-}" $TL attach "$pid" --duration "$((WARMUP + SECS + 10))s" $extra -o "$J/$name.tlcap" --force \
@@ -40,8 +37,7 @@ for v in $VARIANTS; do
     attach=$!
     for _ in $(seq 1 100); do grep -q 'attached to pid' "$J/$name-attach.err" 2>/dev/null && break; sleep 0.1; done
   fi
-  pin "${TASKSET_OTHERS:-}" java -cp "$JAR" dev.throughline.samples.serving.LoadGenerator --port "$port" --closed "$CLIENTS" \
-    --warmup-s "$WARMUP" --duration-s "$SECS" --histogram "$J/$name.hgrm" > "$J/$name.txt" &
+  serving_load "${TASKSET_OTHERS:-}" "$J/$name.txt" --closed "$CLIENTS" --warmup-s "$WARMUP" --duration-s "$SECS" &
   loader=$!
   sleep "$WARMUP"
   threads_cpu "$pid" > "$J/$name.t0"

@@ -95,6 +95,9 @@ final class ApiBridge implements Sender.Pull {
         installed.add(api); // tried once, whatever happens
         try {
             Class<?> type = Class.forName(BUFFER_CLASS, false, api.getClassLoader());
+            if (type.getField("LONGS").getInt(null) != LONGS || type.getField("REFS").getInt(null) != REFS) {
+                throw new IllegalStateException("its IntervalBuffer lays out intervals differently from this agent's");
+            }
             Object buffer = type.getConstructor(int.class).newInstance(capacity);
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             MethodHandle drain = lookup.findVirtual(type, "drain", MethodType.methodType(int.class, long[].class, Object[].class))
@@ -125,24 +128,24 @@ final class ApiBridge implements Sender.Pull {
     @Override
     public void pull(Encoder e) throws IOException {
         for (Buffer b : buffers) {
-            int n;
-            do {
-                try {
+            try {
+                int n;
+                do {
                     n = (int) b.drain.invokeExact(longs, refs);
                     for (int i = 0; i < n; i++) {
                         encode(e, i);
                     }
-                    long d = (long) b.dropped.invokeExact();
-                    if (d > b.droppedSeen) {
-                        out.lost(LOSS_KIND, d - b.droppedSeen);
-                        b.droppedSeen = d;
-                    }
-                } catch (IOException | RuntimeException | Error passOn) {
-                    throw passOn;
-                } catch (Throwable cannot) { // drain and dropped declare no checked exceptions
-                    throw new IllegalStateException(cannot);
+                } while (n == BATCH);
+                long d = (long) b.dropped.invokeExact();
+                if (d > b.droppedSeen) {
+                    out.lost(LOSS_KIND, d - b.droppedSeen);
+                    b.droppedSeen = d;
                 }
-            } while (n == BATCH);
+            } catch (IOException | RuntimeException | Error passOn) {
+                throw passOn;
+            } catch (Throwable cannot) { // drain and dropped declare no checked exceptions
+                throw new IllegalStateException(cannot);
+            }
         }
         java.util.Arrays.fill(refs, null);
     }

@@ -19,6 +19,9 @@ import java.util.Map;
 final class Encoder {
     private final FrameWriter out;
     private final Map<Long, String> threadNames = new HashMap<>();
+    /** The string ids of the API slices' two arg keys on this connection, interned on first use (0: not yet). */
+    private int requestIdKey;
+    private int batchSizeKey;
 
     Encoder(FrameWriter out) {
         this.out = out;
@@ -39,9 +42,13 @@ final class Encoder {
     void apiSlice(int category, long tid, long startNs, long durNs, String name, int args, long requestId, long batchSize)
             throws IOException {
         int nameId = out.intern(name);
-        int requestKey = args > 0 ? out.intern("request_id") : 0;
-        int batchKey = args > 1 ? out.intern("batch_size") : 0;
-        out.writeSlice(category, tid, startNs, durNs, nameId, -1, args, requestKey, requestId, batchKey, batchSize);
+        if (args > 0 && requestIdKey == 0) {
+            requestIdKey = out.intern("request_id");
+        }
+        if (args > 1 && batchSizeKey == 0) {
+            batchSizeKey = out.intern("batch_size");
+        }
+        out.writeSlice(category, tid, startNs, durNs, nameId, -1, args, requestIdKey, requestId, batchSizeKey, batchSize);
     }
 
     void counter(Event.Counter c) throws IOException {

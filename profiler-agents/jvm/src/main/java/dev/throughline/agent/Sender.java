@@ -32,7 +32,6 @@ final class Sender {
     private final AtomicLong dropped = new AtomicLong();
     /** What other sources lost (e.g. CUPTI's dropped records), by reason, sent as cumulative LOSS frames. */
     private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> otherLoss = new java.util.concurrent.ConcurrentHashMap<>();
-    private final AtomicLong sent = new AtomicLong();
     /** Sources the sender thread reads itself each batch (the API's interval buffers), after the queue. */
     private final java.util.List<Pull> pulls = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread thread;
@@ -125,10 +124,6 @@ final class Sender {
         return dropped.get();
     }
 
-    long sent() {
-        return sent.get();
-    }
-
     /** Whether the connection failed or the collector closed it (probed without blocking for more than ~1 ms). */
     boolean collectorGone() {
         if (broken) {
@@ -209,7 +204,6 @@ final class Sender {
                     for (Event e : batch) {
                         e.writeTo(encoder);
                     }
-                    sent.addAndGet(batch.size());
                     batch.clear();
                 }
                 for (Pull p : pulls) {
