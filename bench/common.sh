@@ -15,8 +15,9 @@ FROZEN="$OUT/frozen"
 # Builds the reactor (skipped with SKIP_BUILD=1), then copies the bench jar, the app jar and its libs to
 # bench/out/frozen/, so that a rebuild by someone else mid-run cannot change what is being timed; every
 # script of one run-all uses the same copy. The copy records which code it is (frozen/VERSION).
+# (On the GPU machine, bench/gpu/run-on-gpu.sh jvm-ab lays out a frozen copy of the app without the bench jar.)
 build() {
-  if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$FROZEN/throughline-bench.jar" ]; then
+  if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$FROZEN/throughline-app.jar" ]; then
     if [ "${SKIP_BUILD:-0}" != 1 ]; then
       echo "bench: building (mvn -q -B -DskipTests package)..." >&2
       (cd "$ROOT" && mvn -q -B -DskipTests package)
@@ -39,6 +40,23 @@ build() {
 # TL runs the CLI exactly as ./throughline does (minus its "sources changed?" check), from the frozen copy.
 set_cli() {
   TL="java ${1:-} -Dthroughline.home=$ROOT -cp $FROZEN/throughline-app.jar:$FROZEN/lib/* dev.throughline.app.Main"
+}
+
+# cpu_timed OUTFILE CMD...: runs CMD, then writes "cpu_s USER SYS" (its CPU seconds) to OUTFILE; GNU time where
+# installed, else the shell's own `times` (the GPU machine has no /usr/bin/time).
+cpu_timed() {
+  local out="$1"; shift
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "cpu_s %U %S" -o "$out" "$@"
+  else
+    # `times` in this subshell itself (not in a pipe's): its second line is the CPU of the subshell's children
+    local rc=0
+    ( set +e; "$@"; rc=$?; times > "$out.raw"; exit $rc ) || rc=$?
+    awk 'NR == 2 { gsub(/s/, ""); split($1, u, "m"); split($2, s, "m"); print "cpu_s", u[1] * 60 + u[2], s[1] * 60 + s[2] }' \
+      "$out.raw" > "$out"
+    rm -f "$out.raw"
+    return $rc
+  fi
 }
 
 # Generates a trace once (reused while its .stats says the same limits and seed).

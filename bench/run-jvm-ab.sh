@@ -10,8 +10,11 @@
 # so JFR's idle threads and its instrumentation of JDK classes are there in both (with OPTS=--jfr=off there is none).
 # With RATE set, the windows are open loop at RATE requests/s instead (latency from the intended send times), and
 # the figure that matters is p99.
+# With CONTROL=1 the second window of each pair runs without an attach too (A/A, after the same warm-up recording):
+# the method's own noise floor, to read the A/B figures against.
 # Env: OPTS (agent options for `attach`, comma-separated, e.g. --jfr=off,--event=off), PAIRS (6), SECS (10),
-# WARMUP (20), SETTLE (4), CLIENTS (16), RATE (unset: closed loop), NAME (result name, default ab), SKIP_BUILD=1.
+# WARMUP (20), SETTLE (4), CLIENTS (16), RATE (unset: closed loop), NAME (result name, default ab), CONTROL=1,
+# SKIP_BUILD=1, TASKSET_SERVICE and TASKSET_OTHERS (cpu lists).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build
 set_cli ""
@@ -38,7 +41,7 @@ window() { # NAME: SECS of load; the service's CPU ticks and the machine's steal
   echo "$(( $(cpu) - c0 )) $(( $(steal) - s0 ))" > "$J/$1.ticks"
 }
 attach() { # DURATION_S TAG: in the background (the caller waits for $!), returns once the agent is loaded
-  taskset -c "$OTHER_CPUS" /usr/bin/time -f "collector_cpu_s %U %S" -o "$J/$2-collector.time" \
+  cpu_timed "$J/$2-collector.time" taskset -c "$OTHER_CPUS" \
     $TL attach "$pid" --duration "$1s" $extra -o "$J/$2.tlcap" --force > /dev/null 2> "$J/$2-attach.err" &
   for _ in $(seq 1 100); do grep -q 'attached to pid' "$J/$2-attach.err" 2>/dev/null && break; sleep 0.1; done
 }
@@ -51,16 +54,22 @@ for i in $(seq 1 "$PAIRS"); do
   window "plain-$i"
   # the recording outlasts the window by a little (the generator's start and its last answers); the next window
   # starts only after the agent has stopped
-  attach $((SETTLE + SECS + 2)) "agent-$i"; a=$!
-  load "$SETTLE" "$J/settle-$i.txt"
-  window "agent-$i"
-  wait "$a" || true
+  if [ "${CONTROL:-0}" = 1 ]; then
+    load "$SETTLE" "$J/settle-$i.txt"
+    window "agent-$i"
+  else
+    attach $((SETTLE + SECS + 2)) "agent-$i"; a=$!
+    load "$SETTLE" "$J/settle-$i.txt"
+    window "agent-$i"
+    wait "$a" || true
+  fi
 done
 echo "end $(cat /proc/loadavg)" >> "$J/load.txt"
 
-python3 - "$J" "$PAIRS" "$NAME" "$OPTS" "${RATE:-}" <<'PYEOF' | tee "$OUT/jvm-ab-$NAME.md"
+python3 - "$J" "$PAIRS" "$NAME" "$OPTS" "${RATE:-}" "${CONTROL:-0}" <<'PYEOF' | tee "$OUT/jvm-ab-$NAME.md"
 import os, re, statistics, sys
 j, pairs, name, opts, rate = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+control = sys.argv[6] == "1"
 hz = os.sysconf("SC_CLK_TCK")
 def fig(w):
     txt = open(f"{j}/{w}.txt").read()
@@ -75,13 +84,14 @@ ratio = [100 * (y[1] - x[1]) / x[1] for x, y in zip(p, a)]
 okr = [100 * (y[0] - x[0]) / x[0] for x, y in zip(p, a)]
 med = statistics.median
 mode = f"open loop {rate}/s" if rate else "closed loop"
-print(f"### `{name}`: attach {opts or '(defaults)'} — {pairs} pairs in one JVM, {mode}; load {open(j + '/load.txt').read().split()[1]}")
+what = "A/A control: no attach in either window" if control else f"attach {opts or '(defaults)'}"
+print(f"### `{name}`: {what} — {pairs} pairs in one JVM, {mode}; load {open(j + '/load.txt').read().split()[1]}")
 print()
 p99r = [100 * (y[3] - x[3]) / x[3] for x, y in zip(p, a)]
 col = []
-for i in range(1, pairs + 1):
+for i in range(1, pairs + 1 if not control else 1):
     t = open(f"{j}/agent-{i}-collector.time").read().split()
-    k = t.index("collector_cpu_s")
+    k = t.index("cpu_s")
     col.append(float(t[k + 1]) + float(t[k + 2]))
 print("| pair | ok/s without | ok/s with | change | CPU µs/request without | with | change | p99 ms without | with | change | steal s (without, with) |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
@@ -91,6 +101,7 @@ for i, (x, y) in enumerate(zip(p, a), 1):
 print(f"| **median** | {med([x[0] for x in p]):,.0f} | {med([y[0] for y in a]):,.0f} | **{med(okr):+.1f} %** | "
       f"{med([x[1] for x in p]):.1f} | {med([y[1] for y in a]):.1f} | **{med(ratio):+.1f} %** | "
       f"{med([x[3] for x in p]):.3f} | {med([y[3] for y in a]):.3f} | **{med(p99r):+.1f} %** | |")
-print(f"\nThe collector (the `attach` CLI's JVM, on the other core): {med(col):.1f} s of CPU per recording "
-      f"({min(col):.1f}–{max(col):.1f}), JVM start and capture close included.")
+if col:
+    print(f"\nThe collector (the `attach` CLI's JVM, on the other core): {med(col):.1f} s of CPU per recording "
+          f"({min(col):.1f}–{max(col):.1f}), JVM start and capture close included.")
 PYEOF

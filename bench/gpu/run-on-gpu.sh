@@ -17,7 +17,7 @@ carry="$here/carry"
 
 build() {
   command -v jlink >/dev/null || { echo "run-on-gpu: jlink missing (a JDK 17 is needed to build)" >&2; exit 1; }
-  (cd "$root" && mvn -q -B -DskipTests package -pl gpu-probes,samples/jvm-gpu,profiler-agents/jvm,app -am)
+  (cd "$root" && mvn -q -B -DskipTests package -pl gpu-probes,samples/jvm-gpu,samples/jvm-serving,profiler-agents/jvm,app -am)
   rm -rf "$carry"
   mkdir -p "$carry/lib"
   cp "$root/gpu-probes/target/throughline-gpu-probes-"*.jar "$carry/lib/gpu-probes.jar"
@@ -29,8 +29,9 @@ build() {
   find "$root/app/target/lib" -name '*.jar' ! -name 'javafx-*' ! -name 'jfreechart*' ! -name 'org.jfree*' \
     ! -name 'cuda-*' ! -name 'javacpp-*' -exec cp {} "$carry/app/" \;
   cp "$root/profiler-agents/jvm/target/throughline-jvm-agent.jar" "$carry/"
+  cp "$root/samples/jvm-serving/target/jvm-serving.jar" "$carry/"   # for jvm-ab (self-contained, shaded)
   local jre; jre="$(mktemp -d)/jre"
-  jlink --add-modules java.base,java.sql,java.logging,java.management,jdk.management,java.instrument,jdk.attach,jdk.jfr,jdk.unsupported,java.naming \
+  jlink --add-modules java.base,java.sql,java.logging,java.management,jdk.management,java.instrument,jdk.attach,jdk.jfr,jdk.unsupported,java.naming,jdk.httpserver \
     --strip-debug --no-header-files --no-man-pages --compress=2 --output "$jre"
   tar -C "$(dirname "$jre")" -czf "$carry/jre.tar.gz" jre   # gzipped: 23 MB instead of 40 on the wire
   rm -rf "$(dirname "$jre")"
@@ -125,8 +126,53 @@ end_to_end() {
   return $ok
 }
 
+# Issue 4's in-JVM A/B (bench/run-jvm-ab.sh) on the GPU machine's cores, which a shared 2-core box cannot give:
+# several configurations at once, each with its own two cores (service | load generator + collector); JVM_AB lists
+# them as NAME|OPTS|RATE|CONTROL, one per line. Leaves cpu 0-1 to the machine. Writes $OUT/jvm-ab.tar.gz.
+JVM_AB_DEFAULT='defaults|||
+control|||1
+base|--event=off,--jfr=off||
+cpu-nojfr|--jfr=off||
+cpu-1ms-nojfr|--jfr=off,--interval=1ms||
+cpu-100ms-nojfr|--jfr=off,--interval=100ms||
+defaults-open||3000|'
+jvm_ab() {
+  [ -f "$carry/jvm-serving.jar" ] || { echo "run-on-gpu: $carry/jvm-serving.jar missing: run 'build' first" >&2; exit 1; }
+  local work=/tmp/throughline-gpu
+  rm -rf "$work" && mkdir -p "$work" && tar -C "$work" -xzf "$carry/jre.tar.gz"
+  export PATH="$work/jre/bin:$PATH"
+  # the layout bench/common.sh expects: a frozen app, the service's jar, the agent where attach looks for it
+  local frozen="$root/bench/out/frozen"
+  rm -rf "$frozen" && mkdir -p "$frozen/lib" "$root/samples/jvm-serving/target" "$root/profiler-agents/jvm/target"
+  cp "$carry/app/throughline-app.jar" "$frozen/"
+  find "$carry/app" -name '*.jar' ! -name throughline-app.jar -exec cp {} "$frozen/lib/" \;
+  cp "$carry/VERSION" "$frozen/VERSION"
+  cp "$carry/jvm-serving.jar" "$root/samples/jvm-serving/target/"
+  cp "$carry/throughline-jvm-agent.jar" "$root/profiler-agents/jvm/target/"
+  local out="${OUT:-$work}" cpu="${JVM_AB_FIRST_CPU:-2}" name opts rate control pids=()
+  {
+    echo "== $(cat "$carry/VERSION"); $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cpus; $(java -version 2>&1 | head -1)"
+    grep -m1 'model name' /proc/cpuinfo; echo "perf_event_paranoid $(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null)"
+    echo "loadavg $(cat /proc/loadavg)"
+  } | tee "$out/jvm-ab-machine.txt"
+  while IFS='|' read -r name opts rate control; do
+    [ -n "$name" ] || continue
+    echo "== $name on cpus $cpu (service) and $((cpu + 1)) (load, collector): OPTS=$opts RATE=$rate CONTROL=$control"
+    NAME="$name" OPTS="$opts" RATE="$rate" CONTROL="${control:-0}" TASKSET_SERVICE="$cpu" TASKSET_OTHERS="$((cpu + 1))" \
+      SKIP_BUILD=1 "$root/bench/run-jvm-ab.sh" > "$out/jvm-ab-$name.log" 2>&1 &
+    pids+=($!)
+    cpu=$((cpu + 2))
+  done <<< "${JVM_AB:-$JVM_AB_DEFAULT}"
+  local rc=0 p
+  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  cat "$root"/bench/out/jvm-ab-*.md
+  (cd "$root/bench/out" && tar -czf "$out/jvm-ab.tar.gz" --exclude='*.tlcap' --exclude='*.hgrm' jvm-ab jvm-ab-*.md)
+  return $rc
+}
+
 case "${1:-}" in
   build) build ;;
   run) run ;;
-  *) echo "usage: $0 build | run   (build here, run on the GPU machine with bench/gpu/carry carried)" >&2; exit 64 ;;
+  jvm-ab) jvm_ab ;;
+  *) echo "usage: $0 build | run | jvm-ab   (build here, run on the GPU machine with bench/gpu/carry carried)" >&2; exit 64 ;;
 esac
