@@ -42,6 +42,14 @@ def start(agent):
     return stream
 
 
+def _autograd_profile(autograd_profiler, use_cuda):
+    """torch's legacy profile object (for its config and its parser); torch >= 2.4 takes use_device and warns on use_cuda."""
+    try:
+        return autograd_profiler.profile(use_device="cuda" if use_cuda else None, use_kineto=True)
+    except TypeError:  # torch < 2.4
+        return autograd_profiler.profile(use_cuda=use_cuda, use_kineto=True)
+
+
 class TorchProfilerStream:
     def __init__(self, agent):
         import torch
@@ -49,7 +57,7 @@ class TorchProfilerStream:
         self.torch = torch
         self.agent = agent
         use_cuda = bool(torch.cuda.is_available())
-        template = autograd_profiler.profile(use_cuda=use_cuda, use_kineto=True)
+        template = _autograd_profile(autograd_profiler, use_cuda)
         self.config = template.config()
         self.activities = template.kineto_activities
         self.thread = threading.get_ident()
@@ -132,7 +140,7 @@ class TorchProfilerStream:
         try:
             from torch.autograd import profiler as autograd_profiler
             from torch.autograd.profiler_util import EventList
-            parser = autograd_profiler.profile(use_cuda=self.use_cuda, use_kineto=True)
+            parser = _autograd_profile(autograd_profiler, self.use_cuda)
             parsed = parser._parse_kineto_results(result)
             try:
                 events = EventList(parsed, use_device="cuda" if self.use_cuda else None)
@@ -153,10 +161,15 @@ class TorchProfilerStream:
             self.key_averages.setdefault("_error", {"message": "%s: %s" % (type(e).__name__, e)})
 
     def forget_after_fork(self):
-        """In a forked child (a DataLoader worker): the inherited profiler state records nothing for us."""
+        """In a forked child (a DataLoader worker): the inherited profiler state records nothing for us.
+
+        With CUDA activities the child is left alone: stopping Kineto there waits on CUPTI, whose threads stayed in
+        the parent, so the worker hung before its first batch and the training with it (seen on an H100 with torch
+        2.11). The child's CPU ops then go to a profiler nobody reads (memory only; a worker runs few ops).
+        """
         self.stopped = True
         try:
-            if self.running and self.torch.autograd._profiler_enabled():
+            if self.running and not self.use_cuda and self.torch.autograd._profiler_enabled():
                 self.torch.autograd._disable_profiler()
         except Exception:
             pass
