@@ -75,11 +75,13 @@ generate() { # FILE LIMIT_FLAG LIMIT
 SERVING_JAR="$ROOT/samples/jvm-serving/target/jvm-serving.jar"
 
 # serving_start DIR [CPUS]: starts the service in the background (pinned to CPUS when given), its output in DIR;
+# SERVICE_FLAGS, when set, replaces its flags;
 # sets SERVICE_PID (the java process itself) and SERVICE_PORT once it listens.
 serving_start() {
   local dir="$1" cpus="${2:-}" pin=()
   [ -n "$cpus" ] && pin=(taskset -c "$cpus")
-  "${pin[@]}" java -Xmx256m -XX:+UseG1GC -jar "$SERVING_JAR" --port 0 --workers 2 --max-batch 8 --max-wait-ms 2 \
+  # SERVICE_FLAGS replaces the service's flags (e.g. "--workers 2 --max-batch 1" for a load without batching)
+  "${pin[@]}" java -Xmx256m -XX:+UseG1GC -jar "$SERVING_JAR" --port 0 ${SERVICE_FLAGS:---workers 2 --max-batch 8 --max-wait-ms 2} \
     > "$dir/service.out" 2> "$dir/service.err" &
   SERVICE_PID=$!
   for _ in $(seq 1 100); do grep -q '^listening on' "$dir/service.out" 2>/dev/null && break; sleep 0.1; done

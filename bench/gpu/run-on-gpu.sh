@@ -9,7 +9,7 @@
 #
 # With the device tool: build here, then run(command="bench/gpu/run-on-gpu.sh run", carry=["bench/gpu/carry"]).
 # `run` prints the table and, where $OUT is set, writes it to $OUT/gpu-check.md with the full log beside it.
-# Environment: PYTHON (python3: one with CUDA torch), SIZE, ITERATIONS, BUSY_SECONDS (GpuCheck's flags), DEBUG=1 (JavaCPP's loader log).
+# Environment: GPU_CHECK=0 (skip the sample alone and GpuCheck), TORCH_TIMEOUT (150 s), PYTHON (python3: one with CUDA torch), SIZE, ITERATIONS, BUSY_SECONDS (GpuCheck's flags), DEBUG=1 (JavaCPP's loader log).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -17,7 +17,7 @@ carry="$here/carry"
 
 build() {
   command -v jlink >/dev/null || { echo "run-on-gpu: jlink missing (a JDK 17 is needed to build)" >&2; exit 1; }
-  (cd "$root" && mvn -q -B -DskipTests package -pl gpu-probes,samples/jvm-gpu,samples/jvm-serving,profiler-agents/jvm,app -am)
+  (cd "$root" && mvn -q -B -DskipTests package -pl gpu-probes,samples/jvm-gpu,samples/jvm-serving,profiler-agents/jvm,app,bench -am)
   rm -rf "$carry"
   mkdir -p "$carry/lib"
   cp "$root/gpu-probes/target/throughline-gpu-probes-"*.jar "$carry/lib/gpu-probes.jar"
@@ -30,6 +30,8 @@ build() {
     ! -name 'cuda-*' ! -name 'javacpp-*' -exec cp {} "$carry/app/" \;
   cp "$root/profiler-agents/jvm/target/throughline-jvm-agent.jar" "$carry/"
   cp "$root/samples/jvm-serving/target/jvm-serving.jar" "$carry/"   # for jvm-ab (self-contained, shaded)
+  mkdir -p "$carry/classes/dev/throughline/bench"                    # the machine's steadiness, beside them
+  cp "$root/bench/target/classes/dev/throughline/bench/MachineSteadiness.class" "$carry/classes/dev/throughline/bench/"
   local jre; jre="$(mktemp -d)/jre"
   jlink --add-modules java.base,java.sql,java.logging,java.management,jdk.management,java.instrument,jdk.attach,jdk.jfr,jdk.unsupported,java.naming,jdk.httpserver \
     --strip-debug --no-header-files --no-man-pages --compress=2 --output "$jre"
@@ -85,16 +87,19 @@ run() {
     export LD_LIBRARY_PATH="$lp${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     local debug=()
     [ "${DEBUG:-0}" = 1 ] && debug=(-Dorg.bytedeco.javacpp.logger.debug=true)
-    echo "== the sample alone"
-    "$java" "${debug[@]}" -jar "$carry/jvm-gpu.jar" --iterations 5 --size 2048 || echo "(sample exit $?)"
-    echo "== GpuCheck"
-    set +e
-    "$java" "${debug[@]}" -cp "$carry/lib/*:$carry/jvm-gpu.jar" dev.throughline.gpu.check.GpuCheck \
-      --size "${SIZE:-8192}" --iterations "${ITERATIONS:-30}" --busy-seconds "${BUSY_SECONDS:-6}" \
-      --table "${OUT:-$work}/gpu-check.md"
-    local rc=$?
-    set -e
-    echo "== GpuCheck exit $rc (0 all passed, 1 a check failed, 2 no GPU)"
+    local rc=0
+    if [ "${GPU_CHECK:-1}" = 1 ]; then
+      echo "== the sample alone"
+      "$java" "${debug[@]}" -jar "$carry/jvm-gpu.jar" --iterations 5 --size 2048 || echo "(sample exit $?)"
+      echo "== GpuCheck"
+      set +e
+      "$java" "${debug[@]}" -cp "$carry/lib/*:$carry/jvm-gpu.jar" dev.throughline.gpu.check.GpuCheck \
+        --size "${SIZE:-8192}" --iterations "${ITERATIONS:-30}" --busy-seconds "${BUSY_SECONDS:-6}" \
+        --table "${OUT:-$work}/gpu-check.md"
+      rc=$?
+      set -e
+      echo "== GpuCheck exit $rc (0 all passed, 1 a check failed, 2 no GPU)"
+    fi
     end_to_end || rc=1
     return $rc
   } 2>&1 | tee "$log"
@@ -108,8 +113,18 @@ end_to_end() {
   mkdir -p "$root/profiler-agents/jvm/target"
   cp "$carry/throughline-jvm-agent.jar" "$root/profiler-agents/jvm/target/"   # where record looks for it
   echo "== issue 3: the PyTorch sample on CUDA, --torch-profiler (and torch's own key_averages of the same run)"
-  THROUGHLINE_TORCH_KEY_AVERAGES="$out/key_averages.json" tl record -o "$out/torch-cuda.tlcap" --force --torch-profiler \
-    -- "${PYTHON:-python3}" "$root/samples/pytorch-train/train.py" --device cuda --workers 2 --steps 40 --batch 64 || ok=1
+  # a watchdog: a job still running after TORCH_TIMEOUT s gets its Python processes' stacks dumped (faulthandler,
+  # SIGABRT) instead of running out the device call's time unexplained (the first GPU run hung in a worker)
+  PYTHONFAULTHANDLER=1 THROUGHLINE_TORCH_KEY_AVERAGES="$out/key_averages.json" tl record -o "$out/torch-cuda.tlcap" \
+    --force --torch-profiler -- "${PYTHON:-python3}" "$root/samples/pytorch-train/train.py" --device cuda --workers 2 \
+    --steps 40 --batch 64 &
+  local job=$! waited=0
+  while kill -0 "$job" 2>/dev/null && [ "$waited" -lt "${TORCH_TIMEOUT:-150}" ]; do sleep 1; waited=$((waited + 1)); done
+  if kill -0 "$job" 2>/dev/null; then
+    echo "== still running after ${TORCH_TIMEOUT:-150} s: the Python stacks (faulthandler)"
+    pkill -ABRT -f "samples/pytorch-train/train.py" || true
+  fi
+  wait "$job" || ok=1
   tl report "$out/torch-cuda.tlcap" > "$out/torch-cuda.report.txt" 2>&1 || ok=1
   head -40 "$out/torch-cuda.report.txt"
   tl query "$out/torch-cuda.tlcap" --csv --max-rows 100000 "SELECT n.category, s.value AS name, n.count, n.total_ns \
@@ -126,9 +141,11 @@ end_to_end() {
   return $ok
 }
 
-# Issue 4's in-JVM A/B (bench/run-jvm-ab.sh) on the GPU machine's cores, which a shared 2-core box cannot give:
-# several configurations at once, each with its own two cores (service | load generator + collector); JVM_AB lists
-# them as NAME|OPTS|RATE|CONTROL, one per line. Leaves cpu 0-1 to the machine. Writes $OUT/jvm-ab.tar.gz.
+# Issue 4's JVM-agent figures on the GPU machine's cores, which a shared 2-core box cannot give: several
+# configurations at once, each on its own two cores (service | load generator + collector) from JVM_FIRST_CPU (2).
+# `jvm-ab` runs bench/run-jvm-ab.sh (a load generator per window), `jvm-steady` bench/run-jvm-steady.sh (one load for
+# the whole run); JVM_CONFIGS lists the configurations as NAME|OPTS|RATE|CONTROL, one per line (RATE: jvm-ab only).
+# Writes $OUT/jvm.tar.gz (the results and their raw files, no captures).
 JVM_AB_DEFAULT='defaults|||
 control|||1
 base|--event=off,--jfr=off||
@@ -136,9 +153,14 @@ cpu-nojfr|--jfr=off||
 cpu-1ms-nojfr|--jfr=off,--interval=1ms||
 cpu-100ms-nojfr|--jfr=off,--interval=100ms||
 defaults-open||3000|'
-jvm_ab() {
+JVM_STEADY_DEFAULT='control|||1
+defaults|||
+base|--event=off,--jfr=off||
+cpu-nojfr|--jfr=off||'
+side_by_side() { # SCRIPT CONFIGS
+  local script="$1" configs="$2"
   [ -f "$carry/jvm-serving.jar" ] || { echo "run-on-gpu: $carry/jvm-serving.jar missing: run 'build' first" >&2; exit 1; }
-  local work=/tmp/throughline-gpu
+  local work=/tmp/throughline-jvm
   rm -rf "$work" && mkdir -p "$work" && tar -C "$work" -xzf "$carry/jre.tar.gz"
   export PATH="$work/jre/bin:$PATH"
   # the layout bench/common.sh expects: a frozen app, the service's jar, the agent where attach looks for it
@@ -149,30 +171,39 @@ jvm_ab() {
   cp "$carry/VERSION" "$frozen/VERSION"
   cp "$carry/jvm-serving.jar" "$root/samples/jvm-serving/target/"
   cp "$carry/throughline-jvm-agent.jar" "$root/profiler-agents/jvm/target/"
-  local out="${OUT:-$work}" cpu="${JVM_AB_FIRST_CPU:-2}" name opts rate control pids=()
+  local out="${OUT:-$work}" cpu="${JVM_FIRST_CPU:-2}" name opts rate control pids=() tag="${script%.sh}"
+  tag="${tag#run-}"
   {
     echo "== $(cat "$carry/VERSION"); $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cpus; $(java -version 2>&1 | head -1)"
     grep -m1 'model name' /proc/cpuinfo; echo "perf_event_paranoid $(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null)"
     echo "loadavg $(cat /proc/loadavg)"
-  } | tee "$out/jvm-ab-machine.txt"
+  } | tee "$out/$tag-machine.txt"
   while IFS='|' read -r name opts rate control; do
     [ -n "$name" ] || continue
     echo "== $name on cpus $cpu (service) and $((cpu + 1)) (load, collector): OPTS=$opts RATE=$rate CONTROL=$control"
     NAME="$name" OPTS="$opts" RATE="$rate" CONTROL="${control:-0}" TASKSET_SERVICE="$cpu" TASKSET_OTHERS="$((cpu + 1))" \
-      SKIP_BUILD=1 "$root/bench/run-jvm-ab.sh" > "$out/jvm-ab-$name.log" 2>&1 &
+      SKIP_BUILD=1 "$root/bench/$script" > "$out/$tag-$name.log" 2>&1 &
     pids+=($!)
     cpu=$((cpu + 2))
-  done <<< "${JVM_AB:-$JVM_AB_DEFAULT}"
-  local rc=0 p
+  done <<< "$configs"
+  # meanwhile, on the next free core: how steady the machine's CPU is (bench MachineSteadiness), a minute at a time
+  ( while kill -0 "${pids[@]}" 2>/dev/null; do
+      taskset -c "$cpu" java -cp "$carry/classes" dev.throughline.bench.MachineSteadiness --seconds 60 --window 15 || break
+    done > "$out/$tag-steadiness.txt" 2>&1 ) &
+  local rc=0 p steadiness=$!
   for p in "${pids[@]}"; do wait "$p" || rc=1; done
-  cat "$root"/bench/out/jvm-ab-*.md
-  (cd "$root/bench/out" && tar -czf "$out/jvm-ab.tar.gz" --exclude='*.tlcap' --exclude='*.hgrm' jvm-ab jvm-ab-*.md)
+  wait "$steadiness" || true
+  cat "$out/$tag-steadiness.txt"
+  cat "$root"/bench/out/"$tag"-*.md
+  (cd "$root/bench/out" && tar -czf "$out/$tag.tar.gz" --exclude='*.tlcap' --exclude='*.hgrm' "$tag" "$tag"-*.md)
   return $rc
 }
 
 case "${1:-}" in
   build) build ;;
   run) run ;;
-  jvm-ab) jvm_ab ;;
-  *) echo "usage: $0 build | run | jvm-ab   (build here, run on the GPU machine with bench/gpu/carry carried)" >&2; exit 64 ;;
+  jvm-ab) side_by_side run-jvm-ab.sh "${JVM_CONFIGS:-$JVM_AB_DEFAULT}" ;;
+  jvm-steady) side_by_side run-jvm-steady.sh "${JVM_CONFIGS:-$JVM_STEADY_DEFAULT}" ;;
+  *) echo "usage: $0 build | run | jvm-ab | jvm-steady   (build here; the others on the GPU machine, bench/gpu/carry carried)" >&2
+     exit 64 ;;
 esac

@@ -59,7 +59,12 @@ public final class LoadGenerator {
             return;
         }
         LoadGenerator g = new LoadGenerator(options);
+        ProgressLog progress = options.progress() == null ? null
+                : new ProgressLog(options.progress(), options.cpuOfPid(), g.ok, g.errors);
         long[] sentAndElapsed = options.closed() > 0 ? g.closedLoop() : g.openLoop();
+        if (progress != null) {
+            progress.close();
+        }
         g.writeHistogram();
         g.writeLog();
         System.out.println(g.summary(sentAndElapsed[0], sentAndElapsed[1]));

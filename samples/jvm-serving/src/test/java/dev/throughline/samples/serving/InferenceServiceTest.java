@@ -47,13 +47,7 @@ class InferenceServiceTest {
     @Test
     @Timeout(120)
     void answersWithTheModelsOutputAndSustainsAnOpenLoop() throws Exception {
-        service = java(InferenceService.class, "--port", "0", "--workers", "2", "--max-batch", "4",
-                "--max-wait-ms", "1", "--hidden", Integer.toString(HIDDEN)).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8));
-        String first = out.readLine();
-        Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(String.valueOf(first));
-        assertTrue(m.matches(), "first line: " + first);
-        int port = Integer.parseInt(m.group(1));
+        int port = startService();
 
         float[] input = Vectors.input(7, 3);
         HttpConnection.Response response;
@@ -78,6 +72,48 @@ class InferenceServiceTest {
         assertTrue(summary.contains("sent 400, ok 400, rejected 0, errors 0"), summary);
         assertTrue(Files.readString(histogram).matches("(?s).*Total count\\s+=\\s+400\\].*"),
                 "histogram file counts the 400 requests");
+    }
+
+    @Test
+    @Timeout(120)
+    void progressLogCountsTheAnswersAndTheServicesCpuEverySecond() throws Exception {
+        int port = startService();
+        Path progress = dir.resolve("progress.txt");
+        Process load = java(LoadGenerator.class, "--port", Integer.toString(port), "--closed", "4", "--duration-s", "3",
+                "--histogram", dir.resolve("closed.hgrm").toString(), "--progress", progress.toString(),
+                "--cpu-of", Long.toString(service.pid())).redirectErrorStream(true).start();
+        String summary = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(load.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, load.exitValue(), summary);
+        Matcher ok = Pattern.compile("ok (\\d+),").matcher(summary);
+        assertTrue(ok.find(), summary);
+
+        List<long[]> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(progress)) {
+            String[] f = line.split(" ");
+            assertEquals(4, f.length, line);
+            lines.add(new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])});
+        }
+        assertTrue(lines.size() >= 3, "one line a second over 3 s, and the last: " + lines.size());
+        for (int i = 1; i < lines.size(); i++) {
+            long[] a = lines.get(i - 1), b = lines.get(i);
+            assertTrue(b[0] > a[0] && b[1] >= a[1] && b[3] >= a[3], "time, answers and CPU never go back: line " + i);
+        }
+        long[] last = lines.get(lines.size() - 1);
+        assertEquals(Long.parseLong(ok.group(1)), last[1], "the last line counts every answer");
+        assertEquals(0, last[2]);
+        assertTrue(last[3] > lines.get(0)[3], "the service's CPU ticks grew under load");
+    }
+
+    /** Starts the service on a free port; returns the port. */
+    private int startService() throws Exception {
+        service = java(InferenceService.class, "--port", "0", "--workers", "2", "--max-batch", "4",
+                "--max-wait-ms", "1", "--hidden", Integer.toString(HIDDEN)).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8));
+        String first = out.readLine();
+        Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(String.valueOf(first));
+        assertTrue(m.matches(), "first line: " + first);
+        return Integer.parseInt(m.group(1));
     }
 
     /** The forward pass written out plainly, in double precision. */
