@@ -78,6 +78,15 @@ class TorchProfilerStream:
         self.use_cuda = use_cuda
         self._patch_user_profiler(autograd_profiler)
         torch.autograd._prepare_profiler(self.config, self.activities)
+        # The last chunk ends when the main thread finishes, before the interpreter's atexit handlers (the agent's
+        # flush among them) run: stopping Kineto from atexit, with CUDA, crashed torch 2.11 at exit (SIGSEGV in
+        # _disable_profiler, seen on an H100), which lost the chunk and failed the user's job.
+        register = getattr(threading, "_register_atexit", None)  # Python >= 3.9
+        if register is not None:
+            try:
+                register(self.stop_quietly)
+            except Exception:
+                pass
 
     def describe(self):
         names = sorted(str(a).split(".")[-1] for a in self.activities)
@@ -120,6 +129,12 @@ class TorchProfilerStream:
                 self.begin()
         elif self.paused and not self.torch.autograd._profiler_enabled():
             self.begin()
+
+    def stop_quietly(self):
+        try:
+            self.stop()
+        except Exception:
+            pass
 
     def stop(self):
         if threading.get_ident() != self.thread:
@@ -217,7 +232,11 @@ class TorchProfilerStream:
             dur_ns = _duration_ns(e)
             correlation = _int(e.correlation_id(), -1)
             if cuda_device is not None and e.device_type() == cuda_device:
-                if name.startswith("Memcpy"):
+                if _is_user_annotation(e):
+                    # gpu_user_annotation: a record_function range (Optimizer.step#SGD.step, ...) projected onto the
+                    # stream, spanning its kernels; the collector puts it on the stream's annotation track
+                    category = wire.USER
+                elif name.startswith("Memcpy"):
                     category = wire.MEMCPY
                 elif name.startswith("Memset"):
                     category = wire.MEMSET
@@ -225,7 +244,7 @@ class TorchProfilerStream:
                     category = wire.KERNEL
                 args = (("device", _int(e.device_index(), 0)), ("stream", _int(e.device_resource_id(), 0)))
                 agent.slice(category, name, start_ns, dur_ns, args, tid=self.native_tid,
-                            correlation=correlation if correlation > 0 else -1)
+                            correlation=correlation if correlation > 0 and category != wire.USER else -1)
             else:
                 torch_tid = e.start_thread_id()
                 if torch_tid == marker_tid:
@@ -239,6 +258,15 @@ class TorchProfilerStream:
                             correlation=correlation if category == wire.CUDA_API and correlation > 0 else -1)
             n += 1
         self.events += n
+
+
+def _is_user_annotation(e):
+    """torch >= 2.0 says so; older events have no GPU annotations to tell apart."""
+    is_annotation = getattr(e, "is_user_annotation", None)
+    try:
+        return bool(is_annotation()) if is_annotation is not None else False
+    except Exception:
+        return False
 
 
 def _device_type(torch, name):

@@ -53,6 +53,7 @@ final class CaptureIngest {
         final Map<Long, Integer> threads = new HashMap<>();
         final Map<String, Integer> counterTracks = new HashMap<>();
         final Map<Long, Integer> streamTracks = new HashMap<>(); // device << 32 | stream
+        final Map<Long, Integer> annotationTracks = new HashMap<>(); // device << 32 | stream
         final Map<String, Long> lastLoss = new HashMap<>();
 
         AgentProcess(int processId) {
@@ -70,6 +71,7 @@ final class CaptureIngest {
         final Map<Long, Integer> threadTracks;
         final Map<Long, Integer> threads;
         final Map<Long, Integer> streamTracks;
+        final Map<Long, Integer> annotationTracks;
         final Map<Integer, Integer> counterTracks = new HashMap<>(); // this connection's name id -> track
         boolean bye;
 
@@ -80,6 +82,7 @@ final class CaptureIngest {
             this.threadTracks = process.threadTracks;
             this.threads = process.threads;
             this.streamTracks = process.streamTracks;
+            this.annotationTracks = process.annotationTracks;
         }
     }
 
@@ -215,8 +218,10 @@ final class CaptureIngest {
             }
             argsId = writer.args(args);
         }
-        int track = category.isGpuActivity() && device >= 0 && device <= Integer.MAX_VALUE && stream >= 0
-                ? streamTrack(c, (int) device, stream) : threadTrack(c, s.tid(), null);
+        boolean onGpu = device >= 0 && device <= Integer.MAX_VALUE && stream >= 0;
+        int track = onGpu && category.isGpuActivity() ? streamTrack(c, (int) device, stream)
+                : onGpu && category == Category.USER ? annotationTrack(c, (int) device, stream)
+                : threadTrack(c, s.tid(), null);
         writer.slice(track, s.startNs(), s.durNs(), name, category, 0, -1, s.correlation(), argsId);
         if (category == Category.STEP) {
             lastStepNs.set(s.durNs());
@@ -230,11 +235,24 @@ final class CaptureIngest {
      * slice's thread track.
      */
     private int streamTrack(Connection c, int device, long stream) {
+        return gpuTrack(c.streamTracks, TrackKind.GPU_STREAM, c, device, stream, "stream " + stream);
+    }
+
+    /**
+     * A user range projected onto a GPU stream (torch's {@code gpu_user_annotation}: a {@code record_function}
+     * range's span on the GPU, from its first kernel to its last): on the stream's annotation track, as the Kineto
+     * importer puts it, never among the stream's kernels (it spans them: as a kernel it counted their time twice).
+     */
+    private int annotationTrack(Connection c, int device, long stream) {
+        return gpuTrack(c.annotationTracks, TrackKind.GPU_ANNOTATION, c, device, stream, "stream " + stream + " annotations");
+    }
+
+    private int gpuTrack(Map<Long, Integer> tracks, TrackKind kind, Connection c, int device, long stream, String name) {
         long key = ((long) device << 32) ^ stream;
-        Integer track = c.streamTracks.get(key);
+        Integer track = tracks.get(key);
         if (track == null) {
-            track = writer.track(TrackKind.GPU_STREAM, c.processId, null, device, stream, "stream " + stream);
-            c.streamTracks.put(key, track);
+            track = writer.track(kind, c.processId, null, device, stream, name);
+            tracks.put(key, track);
         }
         return track;
     }

@@ -306,9 +306,12 @@ class CollectorTest {
                     List.of(SliceFrame.Arg.ofLong(device, 0), SliceFrame.Arg.ofLong(stream, 7))));
             a.send(new SliceFrame(Category.CUDA_API.id, 10, 900, 50, a.intern("cudaLaunchKernel"), 42,
                     List.of(SliceFrame.Arg.ofLong(device, 0), SliceFrame.Arg.ofLong(stream, 7))));
+            // torch's gpu_user_annotation: a record_function range projected onto the stream, spanning its kernels
+            a.send(new SliceFrame(Category.USER.id, 10, 950, 1_200, a.intern("Optimizer.step#SGD.step"), -1,
+                    List.of(SliceFrame.Arg.ofLong(device, 0), SliceFrame.Arg.ofLong(stream, 7))));
             a.bye();
         }
-        assertEventually(() -> c.stats().events() == 3);
+        assertEventually(() -> c.stats().events() == 4);
         c.close();
         try (CaptureReader r = read()) {
             List<TrackInfo> tracks = r.tracks();
@@ -320,7 +323,11 @@ class CollectorTest {
             assertEquals(gpu.id(), slices.get(1).trackId());
             assertNotEquals(gpu.id(), slices.get(2).trackId(), "the launch stays on its thread");
             assertEquals(42, slices.get(0).correlationId());
-            assertFalse(r.gpus("tracelens").isEmpty() && r.gpus("hta").isEmpty(), "the GPU summaries see it");
+            TrackInfo annotations = tracks.stream().filter(t -> "gpu_annotation".equals(t.kind())).findFirst().orElseThrow();
+            assertEquals(7L, annotations.stream());
+            assertEquals(annotations.id(), slices.get(3).trackId(), "the annotation is not among the stream's kernels");
+            assertEquals(2, slices.stream().filter(x -> x.trackId() == gpu.id()).count(),
+                    "the stream's track holds its kernel and its copy, not the annotation spanning them");
         }
     }
 
