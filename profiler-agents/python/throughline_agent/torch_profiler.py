@@ -77,10 +77,8 @@ class TorchProfilerStream:
         self.key_averages = {}
         self.use_cuda = use_cuda
         self._patch_user_profiler(autograd_profiler)
-        torch.autograd._prepare_profiler(self.config, self.activities)
         # The last chunk ends when the main thread finishes, before the interpreter's atexit handlers (the agent's
-        # flush among them) run: stopping Kineto from atexit, with CUDA, crashed torch 2.11 at exit (SIGSEGV in
-        # _disable_profiler, seen on an H100), which lost the chunk and failed the user's job.
+        # flush among them) run, while torch is whole.
         register = getattr(threading, "_register_atexit", None)  # Python >= 3.9
         if register is not None:
             try:
@@ -99,6 +97,10 @@ class TorchProfilerStream:
         with self.lock:
             if self.running or self.stopped or self.torch.autograd._profiler_enabled():
                 return
+            # prepared again for every chunk, as torch's own profile() does: Kineto's CUDA (CUPTI) tracing is set up
+            # by prepare and torn down by disable; a chunk enabled without it crashed torch 2.11 when it was disabled
+            # (SIGSEGV in _disable_profiler at the second chunk's end, seen on an H100; on CPU it made no difference)
+            self.torch.autograd._prepare_profiler(self.config, self.activities)
             self.torch.autograd._enable_profiler(self.config, self.activities)
             self.running = True
             self.paused = False
