@@ -27,11 +27,12 @@ final class CounterQuery {
         /** A value in the unit the counter's name suggests: bytes, percent, or a plain number. */
         String format(double v) {
             String n = name.toLowerCase(Locale.ROOT);
-            if (n.contains("bytes") || n.contains("rss") || n.contains("mem")) {
-                return Units.bytes(Math.round(v));
-            }
+            // percent first: NVML's "gpu0 memory utilization %" is a share of time, not an amount of memory
             if (n.contains("percent") || n.contains("util") || n.endsWith("%")) {
                 return String.format(Locale.ROOT, "%.1f %%", v);
+            }
+            if (n.contains("bytes") || n.contains("rss") || n.contains("mem")) {
+                return Units.bytes(Math.round(v));
             }
             return Math.abs(v) >= 1e4 || v == Math.rint(v) ? String.format(Locale.ROOT, "%,.0f", v)
                     : String.format(Locale.ROOT, "%.3g", v);
