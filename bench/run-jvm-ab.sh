@@ -14,13 +14,13 @@
 # the method's own noise floor, to read the A/B figures against.
 # Env: OPTS (agent options for `attach`, comma-separated, e.g. --jfr=off,--event=off), PAIRS (6), SECS (10),
 # WARMUP (20), SETTLE (4), CLIENTS (16), RATE (unset: closed loop), NAME (result name, default ab), CONTROL=1,
-# SKIP_BUILD=1, TASKSET_SERVICE and TASKSET_OTHERS (cpu lists).
+# SKIP_BUILD=1, TASKSET_SERVICE and TASKSET_OTHERS (cpu lists), TASKSET_COLLECTOR (default: TASKSET_OTHERS).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build
 set_cli ""
 PAIRS="${PAIRS:-6}"; SECS="${SECS:-10}"; WARMUP="${WARMUP:-20}"; SETTLE="${SETTLE:-4}"; CLIENTS="${CLIENTS:-16}"
 NAME="${NAME:-ab}"; OPTS="${OPTS:-}"
-SVC_CPUS="${TASKSET_SERVICE:-1}"; OTHER_CPUS="${TASKSET_OTHERS:-0}"
+SVC_CPUS="${TASKSET_SERVICE:-1}"; OTHER_CPUS="${TASKSET_OTHERS:-0}"; COLLECTOR_CPUS="${TASKSET_COLLECTOR:-$OTHER_CPUS}"
 J="$OUT/jvm-ab/$NAME"; rm -rf "$J"; mkdir -p "$J"
 extra="${OPTS//=/ }"; extra="${extra//,/ }"
 
@@ -41,7 +41,7 @@ window() { # NAME: SECS of load; the service's CPU ticks and the machine's steal
   echo "$(( $(cpu) - c0 )) $(( $(steal) - s0 ))" > "$J/$1.ticks"
 }
 attach() { # DURATION_S TAG: in the background (the caller waits for $!), returns once the agent is loaded
-  cpu_timed "$J/$2-collector.time" taskset -c "$OTHER_CPUS" \
+  cpu_timed "$J/$2-collector.time" taskset -c "$COLLECTOR_CPUS" \
     $TL attach "$pid" --duration "$1s" $extra -o "$J/$2.tlcap" --force > /dev/null 2> "$J/$2-attach.err" &
   for _ in $(seq 1 100); do grep -q 'attached to pid' "$J/$2-attach.err" 2>/dev/null && break; sleep 0.1; done
 }

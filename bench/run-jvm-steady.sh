@@ -10,13 +10,13 @@
 # CONTROL=1: no attach in either window (A/A), the method's own noise. Figures per window: answers/s and the
 # service's CPU per answer (µs); per pair, the change. Writes bench/out/jvm-steady-NAME.md.
 # Env: OPTS (attach options, comma-separated, e.g. --jfr=off,--event=off), PAIRS (6), SECS (15), SETTLE (8),
-# WARMUP (30), CLIENTS (16), NAME (steady), CONTROL=1, SKIP_BUILD=1, TASKSET_SERVICE, TASKSET_OTHERS.
+# WARMUP (30), CLIENTS (16), NAME (steady), CONTROL=1, SKIP_BUILD=1, TASKSET_SERVICE, TASKSET_OTHERS, TASKSET_COLLECTOR (default: TASKSET_OTHERS).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build
 set_cli ""
 PAIRS="${PAIRS:-6}"; SECS="${SECS:-15}"; SETTLE="${SETTLE:-8}"; WARMUP="${WARMUP:-30}"; CLIENTS="${CLIENTS:-16}"
 NAME="${NAME:-steady}"; OPTS="${OPTS:-}"; CONTROL="${CONTROL:-0}"
-SVC_CPUS="${TASKSET_SERVICE:-1}"; OTHER_CPUS="${TASKSET_OTHERS:-0}"
+SVC_CPUS="${TASKSET_SERVICE:-1}"; OTHER_CPUS="${TASKSET_OTHERS:-0}"; COLLECTOR_CPUS="${TASKSET_COLLECTOR:-$OTHER_CPUS}"
 J="$OUT/jvm-steady/$NAME"; rm -rf "$J"; mkdir -p "$J"
 extra="${OPTS//=/ }"; extra="${extra//,/ }"
 
@@ -31,7 +31,7 @@ trap 'kill $load $pid 2>/dev/null || true' EXIT
 steal() { awk '/^cpu / {print $9}' /proc/stat; }
 mark() { echo "$1 $(date +%s%3N) $(steal)" >> "$J/marks.txt"; }
 attach() { # DURATION_S TAG: in the background (the caller waits for $!), returns once the agent is loaded
-  cpu_timed "$J/$2-collector.time" taskset -c "$OTHER_CPUS" \
+  cpu_timed "$J/$2-collector.time" taskset -c "$COLLECTOR_CPUS" \
     $TL attach "$pid" --duration "$1s" $extra -o "$J/$2.tlcap" --force > /dev/null 2> "$J/$2-attach.err" &
   for _ in $(seq 1 100); do grep -q 'attached to pid' "$J/$2-attach.err" 2>/dev/null && break; sleep 0.1; done
 }

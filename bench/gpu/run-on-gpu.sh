@@ -142,7 +142,8 @@ end_to_end() {
 }
 
 # Issue 4's JVM-agent figures on the GPU machine's cores, which a shared 2-core box cannot give: several
-# configurations at once, each on its own two cores (service | load generator + collector) from JVM_FIRST_CPU (2).
+# configurations at once, each on its own two cores (service | load generator + collector) from JVM_FIRST_CPU (2), or
+# three with JVM_COLLECTOR_CORE=1 (the collector apart, so that it never delays the open loop's sends).
 # `jvm-ab` runs bench/run-jvm-ab.sh (a load generator per window), `jvm-steady` bench/run-jvm-steady.sh (one load for
 # the whole run); JVM_CONFIGS lists the configurations as NAME|OPTS|RATE|CONTROL, one per line (RATE: jvm-ab only).
 # Writes $OUT/jvm.tar.gz (the results and their raw files, no captures).
@@ -180,11 +181,13 @@ side_by_side() { # SCRIPT CONFIGS
   } | tee "$out/$tag-machine.txt"
   while IFS='|' read -r name opts rate control; do
     [ -n "$name" ] || continue
-    echo "== $name on cpus $cpu (service) and $((cpu + 1)) (load, collector): OPTS=$opts RATE=$rate CONTROL=$control"
+    local collector=$((cpu + 1)) width=2
+    [ "${JVM_COLLECTOR_CORE:-0}" = 1 ] && { collector=$((cpu + 2)); width=3; }
+    echo "== $name on cpus $cpu (service), $((cpu + 1)) (load), $collector (collector): OPTS=$opts RATE=$rate CONTROL=$control"
     NAME="$name" OPTS="$opts" RATE="$rate" CONTROL="${control:-0}" TASKSET_SERVICE="$cpu" TASKSET_OTHERS="$((cpu + 1))" \
-      SKIP_BUILD=1 "$root/bench/$script" > "$out/$tag-$name.log" 2>&1 &
+      TASKSET_COLLECTOR="$collector" SKIP_BUILD=1 "$root/bench/$script" > "$out/$tag-$name.log" 2>&1 &
     pids+=($!)
-    cpu=$((cpu + 2))
+    cpu=$((cpu + width))
   done <<< "$configs"
   # meanwhile, on the next free core: how steady the machine's CPU is (bench MachineSteadiness), a minute at a time
   ( while kill -0 "${pids[@]}" 2>/dev/null; do
