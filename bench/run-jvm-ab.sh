@@ -102,6 +102,6 @@ print(f"| **median** | {med([x[0] for x in p]):,.0f} | {med([y[0] for y in a]):,
       f"{med([x[1] for x in p]):.1f} | {med([y[1] for y in a]):.1f} | **{med(ratio):+.1f} %** | "
       f"{med([x[3] for x in p]):.3f} | {med([y[3] for y in a]):.3f} | **{med(p99r):+.1f} %** | |")
 if col:
-    print(f"\nThe collector (the `attach` CLI's JVM, on the other core): {med(col):.1f} s of CPU per recording "
+    print(f"\nThe collector (the `attach` CLI's JVM): {med(col):.1f} s of CPU per recording "
           f"({min(col):.1f}–{max(col):.1f}), JVM start and capture close included.")
 PYEOF

@@ -86,6 +86,6 @@ if not control:
         t = open(f"{j}/agent-{i}-collector.time").read().split()
         k = t.index("cpu_s")
         col.append(float(t[k + 1]) + float(t[k + 2]))
-    print(f"The collector (the `attach` CLI's JVM, on the load generator's core): {med(col):.1f} s of CPU per recording "
+    print(f"The collector (the `attach` CLI's JVM): {med(col):.1f} s of CPU per recording "
           f"({min(col):.1f}–{max(col):.1f}).")
 PYEOF
