@@ -88,6 +88,17 @@ serving_start() {
   SERVICE_PORT="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$dir/service.out")"
 }
 
+# serving_attach DIR PID CPUS DURATION_S TAG [ATTACH-OPTIONS...]: records PID with the attach CLI (pinned to CPUS)
+# into DIR/TAG.tlcap, in the background ($! is that job: the caller waits for it), its CPU time in
+# DIR/TAG-collector.time; returns once the agent is loaded.
+serving_attach() {
+  local dir="$1" pid="$2" cpus="$3" secs="$4" tag="$5"
+  shift 5
+  cpu_timed "$dir/$tag-collector.time" taskset -c "$cpus" \
+    $TL attach "$pid" --duration "${secs}s" "$@" -o "$dir/$tag.tlcap" --force > /dev/null 2> "$dir/$tag-attach.err" &
+  for _ in $(seq 1 100); do grep -q 'attached to pid' "$dir/$tag-attach.err" 2>/dev/null && break; sleep 0.1; done
+}
+
 # serving_load CPUS OUTFILE LOADGEN-ARGS...: the load generator against SERVICE_PORT (pinned to CPUS unless empty);
 # its summary line goes to OUTFILE, its histogram to OUTFILE.hgrm.
 serving_load() {

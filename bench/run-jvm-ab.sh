@@ -40,11 +40,7 @@ window() { # NAME: SECS of load; the service's CPU ticks and the machine's steal
   load "$SECS" "$J/$1.txt"
   echo "$(( $(cpu) - c0 )) $(( $(steal) - s0 ))" > "$J/$1.ticks"
 }
-attach() { # DURATION_S TAG: in the background (the caller waits for $!), returns once the agent is loaded
-  cpu_timed "$J/$2-collector.time" taskset -c "$COLLECTOR_CPUS" \
-    $TL attach "$pid" --duration "$1s" $extra -o "$J/$2.tlcap" --force > /dev/null 2> "$J/$2-attach.err" &
-  for _ in $(seq 1 100); do grep -q 'attached to pid' "$J/$2-attach.err" 2>/dev/null && break; sleep 0.1; done
-}
+attach() { serving_attach "$J" "$pid" "$COLLECTOR_CPUS" "$1" "$2" $extra; } # DURATION_S TAG
 
 echo "start $(cat /proc/loadavg)" > "$J/load.txt"
 load "$WARMUP" "$J/warmup.txt"
