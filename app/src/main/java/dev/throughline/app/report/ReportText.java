@@ -16,6 +16,7 @@ import dev.throughline.storage.model.NameTotal;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** {@code report} for people: findings first, then readable tables with units. */
 public final class ReportText {
@@ -38,6 +39,12 @@ public final class ReportText {
         if (nvml != null) {
             out.println("GPU counters (NVML): " + nvml);
         }
+        new TreeMap<>(o.meta()).forEach((key, value) -> { // agent.jvm.<pid>.agent_cpu
+            String[] k = key.split("\\.");
+            if (k.length == 4 && k[0].equals("agent") && k[3].equals("agent_cpu")) {
+                out.println("Agent cost (" + k[1] + " agent, pid " + k[2] + "): " + value);
+            }
+        });
         out.println();
 
         out.println("FINDINGS");

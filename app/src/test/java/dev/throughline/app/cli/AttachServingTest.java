@@ -105,6 +105,13 @@ class AttachServingTest {
             long samples = ((Number) c.query("SELECT count(*) FROM sample", 1).rows().get(0).get(0)).longValue();
             assertTrue(samples > 0, "CPU samples arrive");
             assertTrue(gc[0] > 0, "GC pauses arrive");
+            // what the recording cost in the agent's own threads, said by the agent itself
+            String prefix = "agent.jvm." + service.pid() + ".";
+            String cost = c.meta(prefix + "agent_cpu");
+            assertTrue(cost != null && cost.matches("\\d+\\.\\d{3} s CPU in \\d+\\.\\d s = .*sender \\d.*"), cost);
+            long cpuNs = Long.parseLong(c.meta(prefix + "agent_cpu_ns"));
+            long wallNs = Long.parseLong(c.meta(prefix + "agent_wall_ns"));
+            assertTrue(cpuNs > 0 && cpuNs < wallNs, cpuNs + " ns of CPU in " + wallNs + " ns");
         }
 
         // what the generator sent and got answered (200) well inside that window: every one must be there

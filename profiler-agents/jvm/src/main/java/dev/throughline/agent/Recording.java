@@ -154,6 +154,9 @@ final class Recording {
                     nextScan = now + API_SCAN_EVERY_NS;
                 }
             }
+            // before the JFR stream's thread ends with its stream; the last cycle's dump is not in it
+            AgentCpu.Reading cost = AgentCpu.read();
+            long wallNs = System.nanoTime() - started;
             api.uninstall();
             api = null;
             if (sampler != null) {
@@ -175,6 +178,11 @@ final class Recording {
             }
             if (counters != null) {
                 counters.read(sender);
+            }
+            sender.offer(new Event.Meta("agent_cpu", AgentCpu.describe(cost, wallNs)));
+            if (cost != null) {
+                sender.offer(new Event.Meta("agent_cpu_ns", Long.toString(cost.totalNs)));
+                sender.offer(new Event.Meta("agent_wall_ns", Long.toString(wallNs)));
             }
             sender.offer(new Event.Meta("stopped", stopReason));
         } catch (InterruptedException e) {

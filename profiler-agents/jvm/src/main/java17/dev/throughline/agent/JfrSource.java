@@ -68,7 +68,16 @@ final class JfrSource {
             rs.onEvent("jdk.SafepointBegin", s::safepointBegin);
             rs.onEvent("jdk.SafepointEnd", s::safepointEnd);
             rs.onEvent("jdk.ThreadPark", s::park);
-            rs.startAsync();
+            // on a thread of ours, not startAsync's: named like the agent's others, so that its CPU is counted (AgentCpu)
+            Thread t = new Thread(() -> {
+                try {
+                    rs.start(); // returns when the stream is closed
+                } catch (Throwable closedBeforeItStarted) {
+                    // nothing to say on the host's stderr
+                }
+            }, "throughline-agent-jfr");
+            t.setDaemon(true);
+            t.start();
             return s;
         } catch (Throwable t) {
             rs.close();
