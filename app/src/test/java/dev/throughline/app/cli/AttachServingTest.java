@@ -108,7 +108,9 @@ class AttachServingTest {
             // what the recording cost in the agent's own threads, said by the agent itself
             String prefix = "agent.jvm." + service.pid() + ".";
             String cost = c.meta(prefix + "agent_cpu");
-            assertTrue(cost != null && cost.matches("\\d+\\.\\d{3} s CPU in \\d+\\.\\d s = .*sender \\d.*"), cost);
+            assertTrue(cost != null && cost.matches("\\d+\\.\\d{3} s CPU setting up .*, then \\d+\\.\\d{3} s in \\d+\\.\\d s of"
+                    + " recording = .*sender \\d.*"), cost);
+            assertTrue(Long.parseLong(c.meta(prefix + "agent_setup_cpu_ns")) > 0, "loading the agent's parts costs CPU");
             long cpuNs = Long.parseLong(c.meta(prefix + "agent_cpu_ns"));
             long wallNs = Long.parseLong(c.meta(prefix + "agent_wall_ns"));
             assertTrue(cpuNs > 0 && cpuNs < wallNs, cpuNs + " ns of CPU in " + wallNs + " ns");

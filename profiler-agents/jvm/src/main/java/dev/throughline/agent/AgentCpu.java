@@ -25,6 +25,15 @@ final class AgentCpu {
             this.totalNs = totalNs;
             this.byRole = byRole;
         }
+
+        /** What was spent after {@code earlier}, role by role (a role absent earlier counts from zero). */
+        Reading since(Reading earlier) {
+            Map<String, Long> diff = new TreeMap<>();
+            for (Map.Entry<String, Long> e : byRole.entrySet()) {
+                diff.put(e.getKey(), e.getValue() - (earlier == null ? 0 : earlier.byRole.getOrDefault(e.getKey(), 0L)));
+            }
+            return new Reading(diff.values().stream().mapToLong(Long::longValue).sum(), diff);
+        }
     }
 
     private AgentCpu() {
@@ -53,18 +62,23 @@ final class AgentCpu {
         return new Reading(total, byRole);
     }
 
-    /** The META text: {@code 0.312 s CPU in 20.0 s = 1.56 % of one core (control 0.120 s, sender 0.180 s, ...); ...}. */
-    static String describe(Reading r, long wallNs) {
-        if (r == null) {
+    /**
+     * The META text, e.g. {@code 0.520 s CPU setting up (async-profiler, JFR, the API), then 0.610 s in 20.0 s of
+     * recording = 3.05 % of one core (control 0.100 s, jfr 0.190 s, sender 0.320 s); not counted: ...}: the setup is a
+     * one-time cost, the share while recording is what a longer recording costs.
+     */
+    static String describe(Reading setup, Reading recording, long recordingWallNs) {
+        if (setup == null || recording == null) {
             return "unavailable: this JVM does not measure thread CPU time";
         }
         StringBuilder parts = new StringBuilder();
-        for (Map.Entry<String, Long> e : r.byRole.entrySet()) {
+        for (Map.Entry<String, Long> e : recording.byRole.entrySet()) {
             parts.append(parts.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
                     .append(String.format(Locale.ROOT, "%.3f s", e.getValue() / 1e9));
         }
-        return String.format(Locale.ROOT, "%.3f s CPU in %.1f s = %.2f %% of one core (%s); not counted: the API's calls"
-                        + " on the program's threads and async-profiler's signal handlers", r.totalNs / 1e9, wallNs / 1e9,
-                wallNs > 0 ? 100.0 * r.totalNs / wallNs : 0, parts);
+        return String.format(Locale.ROOT, "%.3f s CPU setting up (async-profiler, JFR, the API), then %.3f s in %.1f s of"
+                        + " recording = %.2f %% of one core (%s); not counted: the API's calls on the program's threads and"
+                        + " async-profiler's signal handlers", setup.totalNs / 1e9, recording.totalNs / 1e9,
+                recordingWallNs / 1e9, recordingWallNs > 0 ? 100.0 * recording.totalNs / recordingWallNs : 0, parts);
     }
 }

@@ -115,6 +115,7 @@ final class Recording {
             final JvmCounters first = counters;
             counters = guarded(sender, "counters", () -> first.read(out)) ? counters : null;
 
+            AgentCpu.Reading setupCost = AgentCpu.read(); // the agent's threads so far: the one-time setup
             long started = System.nanoTime();
             long nextCounters = started + COUNTERS_EVERY_NS;
             long nextCycle = started + CYCLE_EVERY_NS;
@@ -155,7 +156,8 @@ final class Recording {
                 }
             }
             // before the JFR stream's thread ends with its stream; the last cycle's dump is not in it
-            AgentCpu.Reading cost = AgentCpu.read();
+            AgentCpu.Reading end = AgentCpu.read();
+            AgentCpu.Reading cost = end == null ? null : end.since(setupCost);
             long wallNs = System.nanoTime() - started;
             api.uninstall();
             api = null;
@@ -179,8 +181,9 @@ final class Recording {
             if (counters != null) {
                 counters.read(sender);
             }
-            sender.offer(new Event.Meta("agent_cpu", AgentCpu.describe(cost, wallNs)));
-            if (cost != null) {
+            sender.offer(new Event.Meta("agent_cpu", AgentCpu.describe(setupCost, cost, wallNs)));
+            if (setupCost != null && cost != null) {
+                sender.offer(new Event.Meta("agent_setup_cpu_ns", Long.toString(setupCost.totalNs)));
                 sender.offer(new Event.Meta("agent_cpu_ns", Long.toString(cost.totalNs)));
                 sender.offer(new Event.Meta("agent_wall_ns", Long.toString(wallNs)));
             }

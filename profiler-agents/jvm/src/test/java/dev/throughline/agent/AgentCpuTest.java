@@ -32,9 +32,13 @@ class AgentCpuTest {
             assertEquals(r.byRole.values().stream().mapToLong(Long::longValue).sum(), r.totalNs);
             assertTrue(r.totalNs < sender + programNs, "the program's thread is not counted");
 
-            String text = AgentCpu.describe(r, 2_000_000_000L);
-            assertTrue(text.matches("\\d+\\.\\d{3} s CPU in 2\\.0 s = \\d+\\.\\d\\d % of one core \\(.*sender \\d+\\.\\d{3} s.*\\);"
-                    + " not counted: .*"), text);
+            AgentCpu.Reading none = new AgentCpu.Reading(0, java.util.Map.of());
+            AgentCpu.Reading recording = r.since(none);
+            assertEquals(r.totalNs, recording.totalNs, "since nothing: all of it");
+            assertEquals(0, r.since(r).totalNs, "since itself: nothing");
+            String text = AgentCpu.describe(none, recording, 2_000_000_000L);
+            assertTrue(text.matches("0\\.000 s CPU setting up .*, then \\d+\\.\\d{3} s in 2\\.0 s of recording ="
+                    + " \\d+\\.\\d\\d % of one core \\(.*sender \\d+\\.\\d{3} s.*\\); not counted: .*"), text);
         } finally {
             release.countDown();
             agent.join();
@@ -44,7 +48,7 @@ class AgentCpuTest {
 
     @Test
     void saysSoWhereTheJvmDoesNotMeasure() {
-        assertTrue(AgentCpu.describe(null, 1).startsWith("unavailable: "));
+        assertTrue(AgentCpu.describe(null, null, 1).startsWith("unavailable: "));
     }
 
     /** Spins until this thread has used {@code ms} of CPU, then waits (alive, so that its clock can be read). */
