@@ -1,5 +1,6 @@
 package dev.throughline.app.report;
 
+import dev.throughline.app.analysis.AgentCosts;
 import dev.throughline.app.analysis.CaptureOverview;
 import dev.throughline.app.analysis.CpuSamples;
 import dev.throughline.app.analysis.Finding;
@@ -16,7 +17,6 @@ import dev.throughline.storage.model.NameTotal;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** {@code report} for people: findings first, then readable tables with units. */
 public final class ReportText {
@@ -39,12 +39,9 @@ public final class ReportText {
         if (nvml != null) {
             out.println("GPU counters (NVML): " + nvml);
         }
-        new TreeMap<>(o.meta()).forEach((key, value) -> { // agent.jvm.<pid>.agent_cpu
-            String[] k = key.split("\\.");
-            if (k.length == 4 && k[0].equals("agent") && k[3].equals("agent_cpu")) {
-                out.println("Agent cost (" + k[1] + " agent, pid " + k[2] + "): " + value);
-            }
-        });
+        for (String cost : AgentCosts.lines(o.meta())) {
+            out.println("Agent cost: " + cost);
+        }
         out.println();
 
         out.println("FINDINGS");

@@ -1,5 +1,6 @@
 package dev.throughline.app.ui;
 
+import dev.throughline.app.analysis.AgentCosts;
 import dev.throughline.app.analysis.CaptureOverview;
 import dev.throughline.app.analysis.Finding;
 import dev.throughline.app.analysis.StepStats;
@@ -71,6 +72,12 @@ final class OverviewPane extends ScrollPane {
         facts.getStyleClass().add("muted");
         facts.setWrapText(true);
         VBox head = new VBox(2, title, facts);
+        for (String cost : AgentCosts.lines(o.meta())) { // what the recording cost the host, as its agent measured it
+            Label c = new Label("Agent cost: " + cost);
+            c.getStyleClass().add("muted");
+            c.setWrapText(true);
+            head.getChildren().add(c);
+        }
         content.getChildren().add(head);
         for (String w : report.warnings()) {
             Label warn = new Label("⚠ " + w);

@@ -1,0 +1,23 @@
+package dev.throughline.app.analysis;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class AgentCostsTest {
+    @Test
+    void oneLinePerAgentThatSaidItsCostAndNothingElse() {
+        Map<String, String> meta = Map.of(
+                "agent.jvm.42.agent_cpu", "0.5 s CPU setting up, then 0.2 s in 20.0 s of recording = 1.00 % of one core",
+                "agent.jvm.42.agent_cpu_ns", "200000000",
+                "agent.jvm.7.agent_cpu", "unavailable: this JVM does not measure thread CPU time",
+                "agent.python.9.python", "3.12.3",
+                "source", "throughline attach");
+        assertEquals(List.of(
+                "JVM agent, pid 42: 0.5 s CPU setting up, then 0.2 s in 20.0 s of recording = 1.00 % of one core",
+                "JVM agent, pid 7: unavailable: this JVM does not measure thread CPU time"), AgentCosts.lines(meta));
+    }
+}
