@@ -1,5 +1,7 @@
 package dev.throughline.app.analysis;
 
+import dev.throughline.app.report.Units;
+
 import java.util.Map;
 
 /**
@@ -43,6 +45,16 @@ public record RequestTail(String name, int count, long meanNs, long p50Ns, long 
 
     public double tailShare(String phase) {
         return share(tailPhaseNs(phase));
+    }
+
+    /** Where the tail's latency goes, phase by phase: {@code queue 61 % · batch_wait 0.2 % · … · other 16 %}. */
+    public String tailPhaseShares() {
+        StringBuilder parts = new StringBuilder();
+        for (Map.Entry<String, Long> e : tailPhaseMeanNs.entrySet()) {
+            parts.append(parts.length() == 0 ? "" : " · ").append(e.getKey()).append(' ')
+                    .append(Units.percent(tailShare(e.getKey())));
+        }
+        return parts.toString();
     }
 
     private double share(long ns) {

@@ -142,13 +142,8 @@ public final class ReportText {
 
     /** Where the slowest 1 % spend their time: one line of phase shares, GC overlap apart (it overlaps phases). */
     private static void tail(PrintWriter out, RequestTail t) {
-        StringBuilder parts = new StringBuilder();
-        for (Map.Entry<String, Long> e : t.tailPhaseMeanNs().entrySet()) {
-            parts.append(parts.length() == 0 ? "" : " · ").append(e.getKey()).append(' ')
-                    .append(Units.percent(t.tailShare(e.getKey())));
-        }
         out.printf("    tail ≥ p99: %,d requests, mean %s: %s; GC pauses overlap %s%n", t.tailCount(),
-                Units.duration(t.tailMeanNs()), parts, Units.percent(t.tailGcShare()));
+                Units.duration(t.tailMeanNs()), t.tailPhaseShares(), Units.percent(t.tailGcShare()));
     }
 
     private static void table(PrintWriter out, String title, List<NameTotal> rows, long total) {

@@ -9,6 +9,7 @@ import dev.throughline.app.report.Report;
 import dev.throughline.app.report.Units;
 import dev.throughline.storage.Category;
 import dev.throughline.storage.model.GpuRow;
+import dev.throughline.storage.model.LatencyRow;
 import dev.throughline.storage.model.LossRow;
 import dev.throughline.storage.model.StepRow;
 import javafx.beans.property.BooleanProperty;
@@ -105,9 +106,13 @@ final class OverviewPane extends ScrollPane {
         }
         content.getChildren().add(findingsBox);
 
-        HBox charts = new HBox(18, stepChart(o, dark), gpuPanel(o));
-        HBox.setHgrow(charts.getChildren().get(0), Priority.ALWAYS);
-        content.getChildren().add(charts);
+        if (o.steps().isEmpty() && o.gpus().isEmpty() && !o.latencies().isEmpty()) {
+            content.getChildren().add(requestsPanel(o)); // a service: its requests, not empty step and GPU panels
+        } else {
+            HBox charts = new HBox(18, stepChart(o, dark), gpuPanel(o));
+            HBox.setHgrow(charts.getChildren().get(0), Priority.ALWAYS);
+            content.getChildren().add(charts);
+        }
         gpuCounters.setId("gpu-counters");
         gpuCounters.setVisible(false);
         gpuCounters.setManaged(false); // shown once the capture turns out to have NVML counters
@@ -228,6 +233,7 @@ final class OverviewPane extends ScrollPane {
         t.getStyleClass().add("section-title");
         VBox box = new VBox(6, t);
         box.getStyleClass().add("panel");
+        box.setId("step-panel");
         List<StepRow> steps = o.steps();
         if (steps.isEmpty()) {
             Label empty = new Label("No steps: the capture has no ProfilerStep#N spans, so there is no per-step"
@@ -321,11 +327,39 @@ final class OverviewPane extends ScrollPane {
         return chips;
     }
 
+    /** A serving capture's requests: latency percentiles per name and where the slowest 1 % spend their time. */
+    private static Region requestsPanel(CaptureOverview o) {
+        Label t = new Label("Requests (server side, as the service's API marked them)");
+        t.getStyleClass().add("section-title");
+        VBox box = new VBox(6, t);
+        box.getStyleClass().add("panel");
+        box.setId("requests-panel");
+        for (LatencyRow l : o.latencies()) {
+            Label line = new Label(String.format("%s · %,d requests · p50 %s · p90 %s · p99 %s · p99.9 %s · max %s",
+                    l.name(), l.count(), Units.duration(l.p50Ns()), Units.duration(l.p90Ns()), Units.duration(l.p99Ns()),
+                    Units.duration(l.p999Ns()), Units.duration(l.maxNs())));
+            box.getChildren().add(line);
+            o.requestTails().stream().filter(r -> r.name().equals(l.name())).findFirst().ifPresent(r -> {
+                Label tail = new Label(String.format("the slowest 1 %% (%,d, mean %s): %s; GC pauses overlap %s",
+                        r.tailCount(), Units.duration(r.tailMeanNs()), r.tailPhaseShares(),
+                        Units.percent(r.tailGcShare())));
+                tail.getStyleClass().add("muted");
+                tail.setWrapText(true);
+                box.getChildren().add(tail);
+            });
+        }
+        Label more = new Label("The Requests tab has the latency histogram, the tail's phases and the slowest requests.");
+        more.getStyleClass().add("muted");
+        box.getChildren().add(more);
+        return box;
+    }
+
     private static Region gpuPanel(CaptureOverview o) {
         Label t = new Label("GPU busy / idle");
         t.getStyleClass().add("section-title");
         VBox box = new VBox(8, t);
         box.getStyleClass().add("panel");
+        box.setId("gpu-panel");
         box.setPrefWidth(430);
         box.setMinWidth(400);
         String nvml = o.meta().get("gpu.nvml"); // what the NVML probe said while recording, if this is a recording

@@ -55,6 +55,21 @@ class RequestsViewUiTest {
     }
 
     @Test
+    void theOverviewOfAServiceShowsItsRequestsInsteadOfEmptyStepAndGpuPanels() throws Exception {
+        CaptureView view = FlameGraphUiTest.open(window, serving);
+        javafx.scene.layout.VBox panel = fx(() -> (javafx.scene.layout.VBox) view.lookup("#requests-panel"));
+        assertNotNull(panel, "a capture with requests and neither steps nor GPU work gets a requests panel");
+        String text = fx(() -> panel.getChildren().stream().filter(n -> n instanceof javafx.scene.control.Label)
+                .map(n -> ((javafx.scene.control.Label) n).getText()).reduce("", (a, b) -> a + "\n" + b));
+        assertTrue(text.contains(ServingCapture.INFER + " · 200 requests · p50 " + dev.throughline.app.report.Units.duration(4_400_000L)
+                + " · p90 " + dev.throughline.app.report.Units.duration(4_900_000L) + " · p99 "
+                + dev.throughline.app.report.Units.duration(43_700_000L)), text);
+        assertTrue(text.contains("the slowest 1 % ("), text);
+        assertNull(fx(() -> view.lookup("#step-panel")), "no empty step panel");
+        assertNull(fx(() -> view.lookup("#gpu-panel")), "no empty GPU panel");
+    }
+
+    @Test
     void percentilesHistogramTailAndSlowestRequests(FxRobot robot) throws Exception {
         CaptureView view = FlameGraphUiTest.open(window, serving);
         RequestsView rv = view.requests();
