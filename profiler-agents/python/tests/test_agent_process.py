@@ -121,6 +121,13 @@ class BootstrapTest(unittest.TestCase):
                          "the agent sampled its own threads: %s" % session.threads)
         counters = {name for name, _, _ in session.counters}
         self.assertLessEqual({"cpu_percent", "rss_bytes"}, counters)
+        # what the agent's own threads cost, sent with the last batch
+        import re
+        cost = re.match(r"(\d+\.\d{3}) s CPU in (\d+\.\d) s = \d+\.\d\d % of one core "
+                        r"\(sampler (\d+\.\d{3}) s, sender (\d+\.\d{3}) s\); not counted: ", session.meta["agent_cpu"])
+        self.assertIsNotNone(cost, session.meta.get("agent_cpu"))
+        self.assertGreater(float(cost.group(3)), 0.0, "200 Hz sampling for over a second costs the sampler CPU")
+        self.assertGreater(float(cost.group(2)), 1.0, "the agent ran through the 1.1 s sleep and more")
         rss = [v for name, _, v in session.counters if name == "rss_bytes"]
         self.assertTrue(all(5e6 < v < 5e9 for v in rss), rss)
         self.assertEqual({}, {k: v for k, v in session.loss.items() if v})

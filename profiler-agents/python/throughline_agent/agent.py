@@ -203,6 +203,7 @@ class Agent:
         self.reconnects = 0
         self.reconnecting = False   # lost the collector mid-run, trying to come back
         self.cpu_s = {"sender": 0.0, "sampler": 0.0}  # CPU time of the agent's own threads
+        self.started_ns = _monotonic_ns()
         self.thread_names = {}
         self.ident_to_tid = {}
         self.own_idents = set()
@@ -410,6 +411,10 @@ class Agent:
                     if count and sent_loss.get(kind) != count:
                         conn.loss(out, kind, count)
                         sent_loss[kind] = count
+                if stopping and not queue:
+                    # the last batch: what the agent's own threads cost, as the capture will say it
+                    self.cpu_s["sender"] = time.thread_time()
+                    self.meta["agent_cpu"] = _describe_cost(self.cpu_s, _monotonic_ns() - self.started_ns)
                 for key, value in list(self.meta.items()):
                     if sent_meta.get(key) != value:
                         conn.meta(out, key, value)
@@ -551,6 +556,17 @@ class _Counters:
             except Exception:
                 pass
         return values
+
+
+def _describe_cost(cpu_s, wall_ns):
+    """META agent_cpu, in the JVM agent's words: the agent threads' CPU (thread_time, read by each thread itself)."""
+    total = sum(cpu_s.values())
+    wall = wall_ns / 1e9
+    parts = ", ".join("%s %.3f s" % (k, v) for k, v in sorted(cpu_s.items()))
+    return ("%.3f s CPU in %.1f s = %.2f %% of one core (%s); not counted: the hooks on the program's threads (steps,"
+            " DataLoader, spans), torch.profiler's chunks (collected on the training thread), and the program's"
+            " waits for the GIL while the sampler holds it" % (total, wall, 100.0 * total / wall if wall > 0 else 0.0,
+                                                               parts))
 
 
 def _cpu_seconds():

@@ -2,13 +2,12 @@ package dev.throughline.app.analysis;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * What each recording agent says its own threads cost (capture meta {@code agent.<kind>.<pid>.agent_cpu}, written by
- * the JVM agent when it stops), one line per agent, for the report and the workbench's overview.
+ * the JVM and Python agents when they stop), one line per agent, for the report and the workbench's overview.
  */
 public final class AgentCosts {
     private AgentCosts() {
@@ -20,9 +19,17 @@ public final class AgentCosts {
         new TreeMap<>(meta).forEach((key, value) -> {
             String[] k = key.split("\\.");
             if (k.length == 4 && k[0].equals("agent") && k[3].equals("agent_cpu")) {
-                lines.add(k[1].toUpperCase(Locale.ROOT) + " agent, pid " + k[2] + ": " + value);
+                lines.add(kindName(k[1]) + " agent, pid " + k[2] + ": " + value);
             }
         });
         return lines;
+    }
+
+    private static String kindName(String kind) {
+        switch (kind) {
+            case "jvm": return "JVM";
+            case "python": return "Python";
+            default: return kind;
+        }
     }
 }

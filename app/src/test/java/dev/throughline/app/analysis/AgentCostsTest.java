@@ -15,9 +15,11 @@ class AgentCostsTest {
                 "agent.jvm.42.agent_cpu_ns", "200000000",
                 "agent.jvm.7.agent_cpu", "unavailable: this JVM does not measure thread CPU time",
                 "agent.python.9.python", "3.12.3",
+                "agent.python.9.agent_cpu", "0.1 s CPU in 5.0 s = 2.00 % of one core",
                 "source", "throughline attach");
         assertEquals(List.of(
                 "JVM agent, pid 42: 0.5 s CPU setting up, then 0.2 s in 20.0 s of recording = 1.00 % of one core",
-                "JVM agent, pid 7: unavailable: this JVM does not measure thread CPU time"), AgentCosts.lines(meta));
+                "JVM agent, pid 7: unavailable: this JVM does not measure thread CPU time",
+                "Python agent, pid 9: 0.1 s CPU in 5.0 s = 2.00 % of one core"), AgentCosts.lines(meta));
     }
 }
