@@ -229,11 +229,7 @@ final class OverviewPane extends ScrollPane {
     }
 
     private Region stepChart(CaptureOverview o, BooleanProperty dark) {
-        Label t = new Label("Step time, stacked per step");
-        t.getStyleClass().add("section-title");
-        VBox box = new VBox(6, t);
-        box.getStyleClass().add("panel");
-        box.setId("step-panel");
+        VBox box = panel("Step time, stacked per step", "step-panel", 6);
         List<StepRow> steps = o.steps();
         if (steps.isEmpty()) {
             Label empty = new Label("No steps: the capture has no ProfilerStep#N spans, so there is no per-step"
@@ -247,7 +243,8 @@ final class OverviewPane extends ScrollPane {
         List<StepBins.Bin> bins = StepBins.of(steps, OverviewPane::parts);
         boolean grouped = bins.size() < steps.size();
         if (grouped) {
-            t.setText(String.format("Step time, stacked: mean of each %,d consecutive steps (%,d steps)",
+            ((Label) box.getChildren().get(0)).setText(String.format(
+                    "Step time, stacked: mean of each %,d consecutive steps (%,d steps)",
                     bins.get(0).steps(), steps.size()));
         }
         List<Integer> used = new ArrayList<>();
@@ -327,13 +324,19 @@ final class OverviewPane extends ScrollPane {
         return chips;
     }
 
+    /** One of the overview's boxes: its title, then what the caller adds. */
+    private static VBox panel(String title, String id, double spacing) {
+        Label t = new Label(title);
+        t.getStyleClass().add("section-title");
+        VBox box = new VBox(spacing, t);
+        box.getStyleClass().add("panel");
+        box.setId(id);
+        return box;
+    }
+
     /** A serving capture's requests: latency percentiles per name and where the slowest 1 % spend their time. */
     private static Region requestsPanel(CaptureOverview o) {
-        Label t = new Label("Requests (server side, as the service's API marked them)");
-        t.getStyleClass().add("section-title");
-        VBox box = new VBox(6, t);
-        box.getStyleClass().add("panel");
-        box.setId("requests-panel");
+        VBox box = panel("Requests (server side, as the service's API marked them)", "requests-panel", 6);
         for (LatencyRow l : o.latencies()) {
             Label line = new Label(String.format("%s · %,d requests · p50 %s · p90 %s · p99 %s · p99.9 %s · max %s",
                     l.name(), l.count(), Units.duration(l.p50Ns()), Units.duration(l.p90Ns()), Units.duration(l.p99Ns()),
@@ -355,11 +358,7 @@ final class OverviewPane extends ScrollPane {
     }
 
     private static Region gpuPanel(CaptureOverview o) {
-        Label t = new Label("GPU busy / idle");
-        t.getStyleClass().add("section-title");
-        VBox box = new VBox(8, t);
-        box.getStyleClass().add("panel");
-        box.setId("gpu-panel");
+        VBox box = panel("GPU busy / idle", "gpu-panel", 8);
         box.setPrefWidth(430);
         box.setMinWidth(400);
         String nvml = o.meta().get("gpu.nvml"); // what the NVML probe said while recording, if this is a recording
