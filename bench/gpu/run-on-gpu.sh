@@ -72,10 +72,17 @@ library_path() {
   echo "${dirs[*]}"
 }
 
-run() {
+# unpack_jre DIR: the carried JRE into DIR/jre (a fresh DIR each time); where the agent jar goes, record and attach
+# find it (profiler-agents/jvm/target under throughline.home).
+unpack_jre() {
   [ -f "$carry/jre.tar.gz" ] || { echo "run-on-gpu: $carry/jre.tar.gz missing: run 'build' first and carry bench/gpu/carry" >&2; exit 1; }
+  rm -rf "$1" && mkdir -p "$1" "$root/profiler-agents/jvm/target" && tar -C "$1" -xzf "$carry/jre.tar.gz"
+  cp "$carry/throughline-jvm-agent.jar" "$root/profiler-agents/jvm/target/"
+}
+
+run() {
   local work=/tmp/throughline-gpu
-  rm -rf "$work" && mkdir -p "$work" && tar -C "$work" -xzf "$carry/jre.tar.gz"
+  unpack_jre "$work"
   local java="$work/jre/bin/java"
   local log="${OUT:-$work}/gpu-check.log"
   {
@@ -110,8 +117,6 @@ run() {
 end_to_end() {
   local out="${OUT:-$work}" ok=0
   tl() { "$java" -Dthroughline.home="$root" -cp "$carry/app/*:$carry/lib/*" dev.throughline.app.Main "$@"; }
-  mkdir -p "$root/profiler-agents/jvm/target"
-  cp "$carry/throughline-jvm-agent.jar" "$root/profiler-agents/jvm/target/"   # where record looks for it
   echo "== issue 3: the PyTorch sample on CUDA, --torch-profiler (and torch's own key_averages of the same run)"
   # a watchdog: a job still running after TORCH_TIMEOUT s gets its Python processes' stacks dumped (faulthandler,
   # SIGABRT) instead of running out the device call's time unexplained (the first GPU run hung in a worker)
@@ -162,16 +167,15 @@ side_by_side() { # SCRIPT CONFIGS
   local script="$1" configs="$2"
   [ -f "$carry/jvm-serving.jar" ] || { echo "run-on-gpu: $carry/jvm-serving.jar missing: run 'build' first" >&2; exit 1; }
   local work=/tmp/throughline-jvm
-  rm -rf "$work" && mkdir -p "$work" && tar -C "$work" -xzf "$carry/jre.tar.gz"
+  unpack_jre "$work"
   export PATH="$work/jre/bin:$PATH"
-  # the layout bench/common.sh expects: a frozen app, the service's jar, the agent where attach looks for it
+  # the layout bench/common.sh expects: a frozen app and the service's jar (the agent jar: unpack_jre)
   local frozen="$root/bench/out/frozen"
-  rm -rf "$frozen" && mkdir -p "$frozen/lib" "$root/samples/jvm-serving/target" "$root/profiler-agents/jvm/target"
+  rm -rf "$frozen" && mkdir -p "$frozen/lib" "$root/samples/jvm-serving/target"
   cp "$carry/app/throughline-app.jar" "$frozen/"
   find "$carry/app" -name '*.jar' ! -name throughline-app.jar -exec cp {} "$frozen/lib/" \;
   cp "$carry/VERSION" "$frozen/VERSION"
   cp "$carry/jvm-serving.jar" "$root/samples/jvm-serving/target/"
-  cp "$carry/throughline-jvm-agent.jar" "$root/profiler-agents/jvm/target/"
   local out="${OUT:-$work}" cpu="${JVM_FIRST_CPU:-2}" name opts rate control pids=() tag="${script%.sh}"
   tag="${tag#run-}"
   {

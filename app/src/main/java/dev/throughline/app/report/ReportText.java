@@ -110,9 +110,7 @@ public final class ReportText {
         if (!o.latencies().isEmpty()) {
             out.println("REQUESTS");
             for (LatencyRow l : o.latencies()) {
-                out.printf("  %-30s %,8d  p50 %s · p90 %s · p99 %s · p99.9 %s · max %s%n", l.name(), l.count(),
-                        Units.duration(l.p50Ns()), Units.duration(l.p90Ns()), Units.duration(l.p99Ns()),
-                        Units.duration(l.p999Ns()), Units.duration(l.maxNs()));
+                out.printf("  %-30s %,8d  %s%n", l.name(), l.count(), percentiles(l));
                 o.requestTails().stream().filter(t -> t.name().equals(l.name())).findFirst()
                         .ifPresent(t -> tail(out, t));
             }
@@ -138,6 +136,12 @@ public final class ReportText {
             out.println();
         }
         out.flush();
+    }
+
+    /** {@code p50 … · p90 … · p99 … · p99.9 … · max …} of one request name (the report's and the overview's line). */
+    public static String percentiles(LatencyRow l) {
+        return String.format("p50 %s · p90 %s · p99 %s · p99.9 %s · max %s", Units.duration(l.p50Ns()),
+                Units.duration(l.p90Ns()), Units.duration(l.p99Ns()), Units.duration(l.p999Ns()), Units.duration(l.maxNs()));
     }
 
     /** Where the slowest 1 % spend their time: one line of phase shares, GC overlap apart (it overlaps phases). */

@@ -6,6 +6,7 @@ import dev.throughline.app.analysis.Finding;
 import dev.throughline.app.analysis.StepStats;
 import dev.throughline.app.analysis.WhatIf;
 import dev.throughline.app.report.Report;
+import dev.throughline.app.report.ReportText;
 import dev.throughline.app.report.Units;
 import dev.throughline.storage.Category;
 import dev.throughline.storage.model.GpuRow;
@@ -338,9 +339,7 @@ final class OverviewPane extends ScrollPane {
     private static Region requestsPanel(CaptureOverview o) {
         VBox box = panel("Requests (server side, as the service's API marked them)", "requests-panel", 6);
         for (LatencyRow l : o.latencies()) {
-            Label line = new Label(String.format("%s · %,d requests · p50 %s · p90 %s · p99 %s · p99.9 %s · max %s",
-                    l.name(), l.count(), Units.duration(l.p50Ns()), Units.duration(l.p90Ns()), Units.duration(l.p99Ns()),
-                    Units.duration(l.p999Ns()), Units.duration(l.maxNs())));
+            Label line = new Label(String.format("%s · %,d requests · %s", l.name(), l.count(), ReportText.percentiles(l)));
             box.getChildren().add(line);
             o.requestTails().stream().filter(r -> r.name().equals(l.name())).findFirst().ifPresent(r -> {
                 Label tail = new Label(String.format("the slowest 1 %% (%,d, mean %s): %s; GC pauses overlap %s",
