@@ -7,7 +7,8 @@
 # seconds to compile it again), then PAIRS alternating windows of SECS s: without the agent, then with it attached
 # (measured from SETTLE s after the attach). Each window's figure: the service's CPU time per answered request
 # (/proc/PID/stat), and ok/s. Asymmetry, said in the results: the windows without the agent come after a recording,
-# so JFR's idle threads and its instrumentation of JDK classes are there in both (with OPTS=--jfr=off there is none).
+# so JFR's idle threads and its instrumentation of JDK classes are there in both when it runs (OPTS=--jfr=on; the
+# default leaves it off on JDK < 23).
 # With RATE set, the windows are open loop at RATE requests/s instead (latency from the intended send times), and
 # the figure that matters is p99.
 # With CONTROL=1 the second window of each pair runs without an attach too (A/A, after the same warm-up recording):

@@ -3,7 +3,7 @@
 # throughline-agent* thread, read by the agent when it stops). For each variant (attach options), a fresh
 # samples/jvm-serving pinned to TASKSET_SERVICE (cpu 1) under a closed loop of CLIENTS clients (TASKSET_OTHERS, cpu 0),
 # attached after WARMUP s for SECS s; prints each capture's agent_cpu line into bench/out/jvm-agent-cpu.md.
-# VARIANTS is a ;-separated list of attach options ("-" = the defaults), e.g. "-;--jfr off;--event off --jfr off".
+# VARIANTS is a ;-separated list of attach options ("-" = the defaults), e.g. "-;--jfr on;--event off".
 # Env: VARIANTS, SECS (20), WARMUP (12), CLIENTS (16), SKIP_BUILD=1, TASKSET_SERVICE, TASKSET_OTHERS.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build
@@ -11,7 +11,7 @@ set_cli ""
 SECS="${SECS:-20}"; WARMUP="${WARMUP:-12}"; CLIENTS="${CLIENTS:-16}"
 SVC_CPUS="${TASKSET_SERVICE:-1}"; OTHER_CPUS="${TASKSET_OTHERS:-0}"
 J="$OUT/jvm-agent-cpu"; rm -rf "$J"; mkdir -p "$J"
-IFS=';' read -r -a variants <<< "${VARIANTS:--;--jfr off;--event off --jfr off}"
+IFS=';' read -r -a variants <<< "${VARIANTS:--;--jfr on;--event off}"
 {
   echo "### The agent's own threads (agent_cpu), ${SECS} s attached after ${WARMUP} s of a closed loop of ${CLIENTS}"
   echo

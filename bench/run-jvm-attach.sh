@@ -6,12 +6,12 @@
 # first start in a JVM is what makes HotSpot drop its compiled code), variants alternating, RUNS runs each.
 # Attach latency: `attach` prints "attached to pid N (...) in X ms" (the Attach API's attach, the target's
 # properties, the capture and collector set up, loadAgent).
-# Env: VARIANTS ("plain jfr:- nojfr:--jfr=off"), RUNS (3), SECS (10), WARMUP (20), CLIENTS (16), SKIP_BUILD=1.
+# Env: VARIANTS ("plain default:- jfr:--jfr=on"; the default leaves JFR off on JDK < 23), RUNS (3), SECS (10), WARMUP (20), CLIENTS (16), SKIP_BUILD=1.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build
 set_cli ""
 RUNS="${RUNS:-3}"; SECS="${SECS:-10}"; WARMUP="${WARMUP:-20}"; CLIENTS="${CLIENTS:-16}"
-VARIANTS="${VARIANTS:-plain jfr:- nojfr:--jfr=off}"
+VARIANTS="${VARIANTS:-plain default:- jfr:--jfr=on}"
 SVC_CPUS="${TASKSET_SERVICE:-1}"; OTHER_CPUS="${TASKSET_OTHERS:-0}"
 J="$OUT/jvm-attach"; rm -rf "$J"; mkdir -p "$J"
 echo "start $(cat /proc/loadavg)" > "$J/load.txt"

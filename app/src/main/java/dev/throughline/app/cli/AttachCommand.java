@@ -45,10 +45,12 @@ final class AttachCommand implements Callable<Integer> {
             description = "sampling interval (default ${DEFAULT-VALUE})")
     String interval;
 
-    @Option(names = "--jfr", paramLabel = "on|off", defaultValue = "on",
+    @Option(names = "--jfr", paramLabel = "auto|on|off", defaultValue = "auto",
             description = "GC pauses, safepoints and parks from JFR (on), or GC pauses only, from the collectors'"
-                    + " MXBean notifications (off): starting JFR in a running JVM discards its compiled code, so a busy"
-                    + " service runs slower for the seconds the JIT needs to compile it again (default ${DEFAULT-VALUE})")
+                    + " MXBean notifications (off). auto (default): JFR only where starting it cannot discard the"
+                    + " JVM's compiled code: JDK 23+, or a JVM whose JFR has already started. On JDK 14-22 the first"
+                    + " start of JFR in a running JVM makes HotSpot drop every JIT-compiled method, and a busy service"
+                    + " runs slower while the JIT compiles it again (JDK-8324241)")
     String jfr;
 
     @picocli.CommandLine.Spec
@@ -59,8 +61,8 @@ final class AttachCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long durationNs = Durations.parse(duration, "--duration");
         long intervalNs = Durations.parse(interval, "--interval");
-        if (!jfr.equals("on") && !jfr.equals("off")) {
-            throw new UserError("--jfr must be on or off, was " + jfr);
+        if (!jfr.matches("auto|on|off")) {
+            throw new UserError("--jfr must be auto, on or off, was " + jfr);
         }
         AttachRecording recording;
         long attachStarted = System.nanoTime();
@@ -70,7 +72,7 @@ final class AttachCommand implements Callable<Integer> {
                 JvmProcesses.requireJvm(pid); // before the output check, as a wrong pid is the likelier mistake
             }
             Path out = RecordingOutput.capturePath(output, force, "attach");
-            recording = AttachRecording.start(pid, durationNs, intervalNs, event, jfr.equals("on"), out, force);
+            recording = AttachRecording.start(pid, durationNs, intervalNs, event, jfr, out, force);
         } catch (RecordingError e) {
             throw new UserError(e.getMessage());
         }

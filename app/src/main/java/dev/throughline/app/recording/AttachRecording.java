@@ -45,9 +45,10 @@ public final class AttachRecording implements Recording {
 
     /**
      * Checks the pid is a JVM not already recorded, on Java 11+, then loads the agent. {@code event}: cpu, ctimer,
-     * itimer, wall or off; {@code jfr}: GC pauses, safepoints and parks from JFR, else GC pauses from MXBean notifications.
+     * itimer, wall or off; {@code jfr}: {@code on} GC pauses, safepoints and parks from JFR, {@code off} GC pauses
+     * from MXBean notifications, {@code auto} the agent decides (JFR where starting it cannot discard the JVM's compiled code).
      */
-    public static AttachRecording start(long pid, long durationNs, long intervalNs, String event, boolean jfr, Path out,
+    public static AttachRecording start(long pid, long durationNs, long intervalNs, String event, String jfr, Path out,
                                         boolean force) throws RecordingError {
         if (durationNs <= 0 || intervalNs <= 0) {
             throw new RecordingError("--duration and --interval must be positive");
@@ -87,7 +88,7 @@ public final class AttachRecording implements Recording {
             writer.meta("attach.java_version", props.getProperty("java.version", "?"));
             writer.meta("attach.duration_ns", Long.toString(durationNs));
             writer.meta("attach.event", event);
-            writer.meta("attach.jfr", jfr ? "on" : "off");
+            writer.meta("attach.jfr", jfr);
             writer.meta("trace.clock", "CLOCK_MONOTONIC ns (time_origin_ns is the first event's)");
             Collector collector;
             try {
@@ -96,7 +97,7 @@ public final class AttachRecording implements Recording {
                 throw new RecordingError("cannot start the collector: " + e.getMessage());
             }
             String options = "addr=" + collector.address() + ",token=" + collector.token() + ",event=" + event
-                    + ",interval=" + intervalNs + "ns,duration=" + durationNs + "ns,jfr=" + (jfr ? "on" : "off")
+                    + ",interval=" + intervalNs + "ns,duration=" + durationNs + "ns,jfr=" + jfr
                     + (out.toString().matches("[^,\\s]+") ? ",out=" + out : "");
             try {
                 vm.loadAgent(jar.toString(), options);

@@ -1,6 +1,6 @@
 package dev.throughline.app.report;
 
-import dev.throughline.app.analysis.AgentCosts;
+import dev.throughline.app.analysis.AgentNotes;
 import dev.throughline.app.analysis.CaptureOverview;
 import dev.throughline.app.analysis.CpuSamples;
 import dev.throughline.app.analysis.Finding;
@@ -39,8 +39,11 @@ public final class ReportText {
         if (nvml != null) {
             out.println("GPU counters (NVML): " + nvml);
         }
-        for (String cost : AgentCosts.lines(o.meta())) {
+        for (String cost : AgentNotes.costs(o.meta())) {
             out.println("Agent cost: " + cost);
+        }
+        for (String jfr : AgentNotes.jfrOff(o.meta())) {
+            out.println("JFR: " + jfr);
         }
         out.println();
 

@@ -1,6 +1,6 @@
 package dev.throughline.app.ui;
 
-import dev.throughline.app.analysis.AgentCosts;
+import dev.throughline.app.analysis.AgentNotes;
 import dev.throughline.app.analysis.CaptureOverview;
 import dev.throughline.app.analysis.Finding;
 import dev.throughline.app.analysis.StepStats;
@@ -74,11 +74,12 @@ final class OverviewPane extends ScrollPane {
         facts.getStyleClass().add("muted");
         facts.setWrapText(true);
         VBox head = new VBox(2, title, facts);
-        for (String cost : AgentCosts.lines(o.meta())) { // what the recording cost the host, as its agent measured it
-            Label c = new Label("Agent cost: " + cost);
-            c.getStyleClass().add("muted");
-            c.setWrapText(true);
-            head.getChildren().add(c);
+        // what the recording cost the host, as its agent measured it, and what it left out (JFR) and why
+        for (String cost : AgentNotes.costs(o.meta())) {
+            head.getChildren().add(mutedLine("Agent cost: " + cost));
+        }
+        for (String jfr : AgentNotes.jfrOff(o.meta())) {
+            head.getChildren().add(mutedLine("JFR: " + jfr));
         }
         content.getChildren().add(head);
         for (String w : report.warnings()) {
@@ -326,6 +327,14 @@ final class OverviewPane extends ScrollPane {
     }
 
     /** One of the overview's boxes: its title, then what the caller adds. */
+    /** A wrapping line in the muted style (the header's agent notes). */
+    private static Label mutedLine(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("muted");
+        l.setWrapText(true);
+        return l;
+    }
+
     private static VBox panel(String title, String id, double spacing) {
         Label t = new Label(title);
         t.getStyleClass().add("section-title");

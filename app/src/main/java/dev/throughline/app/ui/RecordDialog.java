@@ -344,7 +344,7 @@ final class RecordDialog {
             int hz = sampleHz.getValue();
             long intervalNs = hz > 0 ? 1_000_000_000L / hz : 10_000_000L;
             String event = hz > 0 ? "cpu" : "off";
-            return () -> AttachRecording.start(r.pid(), durationNs, intervalNs, event, true, path, force);
+            return () -> AttachRecording.start(r.pid(), durationNs, intervalNs, event, "auto", path, force);
         }
         List<String> argv = CommandWords.split(command.getText());
         if (argv.isEmpty()) {

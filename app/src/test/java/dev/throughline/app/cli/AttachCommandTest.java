@@ -84,7 +84,13 @@ class AttachCommandTest {
                 String prefix = "agent.jvm." + target.pid + ".";
                 String engine = c.meta(prefix + "profiler_engine");
                 assertTrue(Set.of("cpu", "itimer").contains(engine), "the engine that ran: " + engine);
-                assertEquals("on", c.meta(prefix + "jfr"));
+                // jfr=auto: JFR's first start in this running JDK 17 would flush its compiled code, so GC pauses come from
+                // the collectors' notifications, and report and overview say so
+                assertTrue(Runtime.version().feature() >= 23 || c.meta(prefix + "jfr").startsWith("off (auto): GC pauses from"
+                        + " GarbageCollectorMXBean notifications (ms resolution); no safepoints or parks. JFR not started: in this"
+                        + " running JDK " + Runtime.version().feature() + " its first start would make the JVM discard all its"
+                        + " JIT-compiled code (JDK-8324241"), c.meta(prefix + "jfr"));
+                assertEquals("auto", c.meta("attach.jfr"));
                 assertEquals("connected", c.meta(prefix + "api"));
                 assertEquals("duration reached", c.meta(prefix + "stopped"));
 
@@ -112,9 +118,7 @@ class AttachCommandTest {
                 long complete = requests.stream().filter(id -> phasesByRequest.getOrDefault(id, Set.of())
                         .containsAll(Set.of("queue", "compute"))).count();
                 assertTrue(complete >= 8, "requests with both their phases: " + complete);
-                assertTrue(gcPauses > 0, "GC pauses from JFR");
-                assertTrue(slices.stream().anyMatch(s -> s.category() == Category.SYNC && s.name().startsWith("park")),
-                        "the worker's 15 ms parks");
+                assertTrue(gcPauses > 0, "GC pauses, from the notifications");
                 assertTrue(count(c, "SELECT count(*) FROM sample") > 0, "stack samples");
                 assertTrue(count(c, "SELECT count(*) FROM frame f JOIN string n ON n.id = f.name_id"
                         + " WHERE n.value LIKE 'dev.throughline.app.cli.ServiceTarget.%'") > 0, "the target's own frames, dotted");
@@ -123,17 +127,41 @@ class AttachCommandTest {
                         + " WHERE n.value IN ('heap_used_bytes', 'heap_committed_bytes', 'cpu_percent', 'threads')"), "counters");
             }
 
+            if (Runtime.version().feature() < 23) {
+                assertTrue(target.threads().stream().noneMatch(n -> n.startsWith("JFR")), "auto left JFR off: " + target.threads());
+                Cli report = Cli.run("report", out.toString());
+                assertTrue(report.out().contains("JFR: JVM agent, pid " + target.pid + ": off (auto): "), report.out());
+            }
+
             // detached: the target runs on, with no agent thread and no recording mark left
             assertTrue(target.process.isAlive());
             eventually(() -> agentThreads(target).isEmpty(), "no agent thread left: " + agentThreads(target));
             assertNull(recording(target.pid));
 
-            // and it can be recorded again, with the profiler the first recording loaded
+            // and it can be recorded again, with the profiler the first recording loaded; --jfr on starts JFR anyway
             Path again = dir.resolve("again.tlcap");
-            Cli second2 = Cli.run("attach", Long.toString(target.pid), "--duration", "1s", "-o", again.toString());
+            Cli second2 = Cli.run("attach", Long.toString(target.pid), "--duration", "3s", "--jfr", "on", "-o", again.toString());
             assertEquals(0, second2.exitCode(), second2.err());
             try (CaptureReader c = CaptureReader.open(again)) {
-                assertTrue(c.meta("agent.jvm." + target.pid + ".profiler").startsWith("bundled (loaded by an earlier recording)"));
+                String prefix = "agent.jvm." + target.pid + ".";
+                assertTrue(c.meta(prefix + "profiler").startsWith("bundled (loaded by an earlier recording)"));
+                assertEquals("on", c.meta(prefix + "jfr"));
+                List<SliceRecord> slices = new ArrayList<>();
+                c.forEachSlice(slices::add);
+                assertTrue(slices.stream().anyMatch(s -> s.category() == Category.GC && s.name().equals("safepoint")),
+                        "safepoints: JFR ran");
+                assertTrue(slices.stream().anyMatch(s -> s.category() == Category.SYNC && s.name().startsWith("park")),
+                        "the worker's 15 ms parks");
+            }
+            eventually(() -> agentThreads(target).isEmpty(), "no agent thread left: " + agentThreads(target));
+
+            // JFR has started in this JVM now, so jfr=auto starts it: nothing left to flush
+            Path third = dir.resolve("third.tlcap");
+            Cli r3 = Cli.run("attach", Long.toString(target.pid), "--duration", "1s", "-o", third.toString());
+            assertEquals(0, r3.exitCode(), r3.err());
+            try (CaptureReader c = CaptureReader.open(third)) {
+                assertEquals("on (auto: JFR had already started in this JVM, so starting it keeps the compiled code)",
+                        c.meta("agent.jvm." + target.pid + ".jfr"));
             }
             eventually(() -> agentThreads(target).isEmpty(), "no agent thread left: " + agentThreads(target));
         }
@@ -167,7 +195,7 @@ class AttachCommandTest {
             assertTrue(target.threads().stream().noneMatch(n -> n.startsWith("JFR")), "JFR never started: " + target.threads());
             Cli bad = Cli.run("attach", Long.toString(target.pid), "--jfr", "maybe", "-o", dir.resolve("x.tlcap").toString());
             assertEquals(ThroughlineCommand.USER_ERROR, bad.exitCode());
-            assertTrue(bad.err().contains("--jfr must be on or off, was maybe"), bad.err());
+            assertTrue(bad.err().contains("--jfr must be auto, on or off, was maybe"), bad.err());
         }
     }
 

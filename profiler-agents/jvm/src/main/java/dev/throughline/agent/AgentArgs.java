@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The agent's options: {@code addr=127.0.0.1:PORT,token=T,event=cpu|ctimer|itimer|wall|off,interval=10ms,duration=30s,park=10ms,jfr=on|off,out=PATH}.
+ * The agent's options: {@code addr=127.0.0.1:PORT,token=T,event=cpu|ctimer|itimer|wall|off,interval=10ms,duration=30s,park=10ms,jfr=auto|on|off,out=PATH}.
  * {@code addr} and {@code token} fall back to {@code THROUGHLINE_ADDR} / {@code THROUGHLINE_TOKEN} (the
  * {@code JAVA_TOOL_OPTIONS} path, where the token should not appear on a command line). {@code stop} alone asks a
  * running agent to stop.
@@ -27,11 +27,14 @@ final class AgentArgs {
     final String out;
     final boolean stop;
 
-    /** Whether GC pauses, safepoints and parks come from JFR ({@code jfr=on}, default) or GC notifications ({@code off}). */
-    final boolean jfr;
+    /**
+     * Whether GC pauses, safepoints and parks come from JFR ({@code on}) or GC pauses only from GC notifications
+     * ({@code off}); {@code auto} (default) decides per JVM, see {@link JfrChoice}.
+     */
+    final String jfr;
 
     private AgentArgs(String host, int port, String token, String event, long intervalNs, long durationNs,
-                      long parkThresholdNs, String out, boolean jfr, boolean stop) {
+                      long parkThresholdNs, String out, String jfr, boolean stop) {
         this.jfr = jfr;
         this.host = host;
         this.port = port;
@@ -52,7 +55,7 @@ final class AgentArgs {
     static AgentArgs parse(String args, Map<String, String> env) {
         String text = args == null ? "" : args.trim();
         if (text.equals("stop")) {
-            return new AgentArgs(null, 0, null, null, 0, 0, 0, null, false, true);
+            return new AgentArgs(null, 0, null, null, 0, 0, 0, null, "auto", true);
         }
         String addr = env.get("THROUGHLINE_ADDR");
         String token = env.get("THROUGHLINE_TOKEN");
@@ -61,7 +64,7 @@ final class AgentArgs {
         long duration = 0;
         long park = 10_000_000L;
         String out = null;
-        boolean jfr = true;
+        String jfr = "auto";
         for (String part : text.isEmpty() ? new String[0] : text.split(",")) {
             int eq = part.indexOf('=');
             if (eq <= 0) {
@@ -83,10 +86,10 @@ final class AgentArgs {
                 case "park": park = duration(value, "park"); break;
                 case "out": out = value; break;
                 case "jfr":
-                    if (!value.equals("on") && !value.equals("off")) {
-                        throw new IllegalArgumentException("jfr must be on or off, was " + value);
+                    if (!value.matches("auto|on|off")) {
+                        throw new IllegalArgumentException("jfr must be auto, on or off, was " + value);
                     }
-                    jfr = value.equals("on");
+                    jfr = value;
                     break;
                 default: throw new IllegalArgumentException("unknown agent option '" + key + "'");
             }

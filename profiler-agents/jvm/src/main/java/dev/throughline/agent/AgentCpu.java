@@ -63,7 +63,7 @@ final class AgentCpu {
     }
 
     /**
-     * The META text, e.g. {@code 0.520 s CPU setting up (async-profiler, JFR, the API), then 0.610 s in 20.0 s of
+     * The META text, e.g. {@code 0.520 s CPU setting up (the profiler, JFR when on, the API), then 0.610 s in 20.0 s of
      * recording = 3.05 % of one core (control 0.100 s, jfr 0.190 s, sender 0.320 s); not counted: ...}: the setup is a
      * one-time cost, the share while recording is what a longer recording costs.
      */
@@ -76,7 +76,7 @@ final class AgentCpu {
             parts.append(parts.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
                     .append(String.format(Locale.ROOT, "%.3f s", e.getValue() / 1e9));
         }
-        return String.format(Locale.ROOT, "%.3f s CPU setting up (async-profiler, JFR, the API), then %.3f s in %.1f s of"
+        return String.format(Locale.ROOT, "%.3f s CPU setting up (the profiler, JFR when on, the API), then %.3f s in %.1f s of"
                         + " recording = %.2f %% of one core (%s); not counted: the API's calls on the program's threads and"
                         + " async-profiler's signal handlers", setup.totalNs / 1e9, recording.totalNs / 1e9,
                 recordingWallNs / 1e9, recordingWallNs > 0 ? 100.0 * recording.totalNs / recordingWallNs : 0, parts);

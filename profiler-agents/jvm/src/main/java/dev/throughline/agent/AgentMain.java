@@ -13,20 +13,20 @@ public final class AgentMain {
     }
 
     public static void premain(String args, Instrumentation inst) {
-        launch(args, inst);
+        launch(args, inst, true);
     }
 
     public static void agentmain(String args, Instrumentation inst) {
-        launch(args, inst);
+        launch(args, inst, false);
     }
 
-    private static void launch(String text, Instrumentation inst) {
+    private static void launch(String text, Instrumentation inst, boolean atStartup) {
         try {
             AgentArgs args = AgentArgs.parse(text, System.getenv());
             if (args.stop) {
                 Recording.stopCurrent();
             } else {
-                Recording.start(args, inst);
+                Recording.start(args, inst, atStartup);
             }
         } catch (Throwable t) {
             System.err.println("throughline agent: warning: not recording: "

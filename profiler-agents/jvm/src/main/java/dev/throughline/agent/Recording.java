@@ -24,26 +24,29 @@ final class Recording {
 
     private final AgentArgs args;
     private final Instrumentation inst;
+    /** Loaded with -javaagent (premain), not attached to a JVM that has been running. */
+    private final boolean atStartup;
     private final Thread control;
     private final Thread shutdownHook;
     private volatile boolean stopRequested;
     private volatile String stopReason = "stopped";
 
-    private Recording(AgentArgs args, Instrumentation inst) {
+    private Recording(AgentArgs args, Instrumentation inst, boolean atStartup) {
         this.args = args;
         this.inst = inst;
+        this.atStartup = atStartup;
         this.control = new Thread(this::run, "throughline-agent");
         control.setDaemon(true);
         this.shutdownHook = new Thread(this::onHostExit, "throughline-agent-exit");
     }
 
     /** Starts a recording on its own thread; the caller (premain/agentmain) returns at once. */
-    static void start(AgentArgs args, Instrumentation inst) {
+    static void start(AgentArgs args, Instrumentation inst, boolean atStartup) {
         String running = System.getProperty(PROPERTY);
         if (running != null) {
             throw new IllegalStateException("this JVM is already being recorded (" + PROPERTY + " = " + running + ")");
         }
-        Recording r = new Recording(args, inst);
+        Recording r = new Recording(args, inst, atStartup);
         if (!CURRENT.compareAndSet(null, r)) {
             throw new IllegalStateException("this JVM is already being recorded");
         }
@@ -90,21 +93,27 @@ final class Recording {
             sender.offer(new Event.Meta("agent", "throughline-jvm-agent " + version()));
             sender.offer(new Event.Meta("java.version", System.getProperty("java.version", "?")));
             sampler = startSampler(sender);
-            if (args.jfr) {
+            JfrChoice choice = JfrChoice.decide(args.jfr, atStartup, Runtime.version().feature(), JfrChoice.jfrStarted());
+            String jfrStatus = null;
+            if (choice.start) {
                 try {
                     jfr = JfrSource.start(sender, threads, args.parkThresholdNs);
-                    sender.offer(new Event.Meta("jfr", jfr.status()));
+                    jfrStatus = jfr.status().equals("on") ? choice.onText() : jfr.status();
                 } catch (LinkageError noJfrModule) { // a jlink-ed runtime without jdk.jfr cannot even link JfrSource
-                    sender.offer(new Event.Meta("jfr", "unavailable: " + noJfrModule));
-                }
-            } else {
-                try {
-                    gcNotifications = GcNotifications.start(sender, threads);
-                    sender.offer(new Event.Meta("jfr", "off (asked): " + gcNotifications.status()));
-                } catch (LinkageError | RuntimeException noManagement) { // jdk.management absent
-                    sender.offer(new Event.Meta("jfr", "off (asked); GC notifications unavailable: " + noManagement));
+                    jfrStatus = "unavailable: " + noJfrModule;
                 }
             }
+            if (jfr == null || !jfr.status().equals("on")) { // GC pauses at least, from the collectors' notifications
+                String gcStatus;
+                try {
+                    gcNotifications = GcNotifications.start(sender, threads);
+                    gcStatus = gcNotifications.status();
+                } catch (LinkageError | RuntimeException noManagement) { // jdk.management absent
+                    gcStatus = "GC notifications unavailable: " + noManagement;
+                }
+                jfrStatus = jfrStatus == null ? choice.offText(gcStatus) : jfrStatus + "; " + gcStatus;
+            }
+            sender.offer(new Event.Meta("jfr", jfrStatus));
             gpu = GpuTracing.startOrSay(sender);
             api = new ApiBridge(sender);
             api.scan(inst);

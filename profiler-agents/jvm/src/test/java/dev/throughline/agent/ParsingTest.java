@@ -23,10 +23,11 @@ class ParsingTest {
         assertEquals(5_000_000L, a.intervalNs);
         assertEquals(30_000_000_000L, a.durationNs);
         assertEquals("/tmp/x.tlcap", a.out);
-        assertTrue(a.jfr, "JFR on unless asked");
-        assertTrue(!AgentArgs.parse("addr=h:1,token=x,jfr=off", Map.of()).jfr);
+        assertEquals("auto", a.jfr, "JFR decided per JVM unless asked");
+        assertEquals("off", AgentArgs.parse("addr=h:1,token=x,jfr=off", Map.of()).jfr);
+        assertEquals("on", AgentArgs.parse("addr=h:1,token=x,jfr=on", Map.of()).jfr);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentArgs.parse("addr=h:1,token=x,jfr=no", Map.of()))
-                .getMessage().contains("jfr must be on or off"));
+                .getMessage().contains("jfr must be auto, on or off, was no"));
 
         AgentArgs env = AgentArgs.parse("", Map.of("THROUGHLINE_ADDR", "127.0.0.1:5", "THROUGHLINE_TOKEN", "E"));
         assertEquals(5, env.port);
