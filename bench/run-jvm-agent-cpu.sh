@@ -4,10 +4,13 @@
 # samples/jvm-serving pinned to TASKSET_SERVICE (cpu 1) under a closed loop of CLIENTS clients (TASKSET_OTHERS, cpu 0),
 # attached after WARMUP s for SECS s; prints each capture's agent_cpu line into bench/out/jvm-agent-cpu.md.
 # VARIANTS is a ;-separated list of attach options ("-" = the defaults), e.g. "-;--jfr on;--event off".
-# Env: VARIANTS, SECS (20), WARMUP (12), CLIENTS (16), SKIP_BUILD=1, TASKSET_SERVICE, TASKSET_OTHERS.
+# Env: VARIANTS, SECS (20), WARMUP (12), CLIENTS (16), SKIP_BUILD=1, TASKSET_SERVICE, TASKSET_OTHERS;
+# AGENT_HOME: another checkout or folder holding profiler-agents/jvm/target/throughline-jvm-agent.jar (an older agent
+# to compare with).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build
 set_cli ""
+TL="${TL/-Dthroughline.home=$ROOT/-Dthroughline.home=${AGENT_HOME:-$ROOT}}"
 SECS="${SECS:-20}"; WARMUP="${WARMUP:-12}"; CLIENTS="${CLIENTS:-16}"
 SVC_CPUS="${TASKSET_SERVICE:-1}"; OTHER_CPUS="${TASKSET_OTHERS:-0}"
 J="$OUT/jvm-agent-cpu"; rm -rf "$J"; mkdir -p "$J"

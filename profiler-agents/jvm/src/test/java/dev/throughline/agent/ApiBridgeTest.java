@@ -58,7 +58,7 @@ class ApiBridgeTest {
             ApiBridge bridge = new ApiBridge(sender, 8);
             bridge.scan(null);
             for (int i = 0; i < 2000; i++) {
-                Throughline.span("s").close(); // ~50 ns each: 8 slots cannot hold 2,000 between two 20 ms drains
+                Throughline.span("s").close(); // ~50 ns each: 8 slots cannot hold 2,000 between two 50 ms drains
             }
             bridge.uninstall();
             sender.finish(5000);
