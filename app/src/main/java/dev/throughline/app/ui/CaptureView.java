@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The views of one open capture, as tabs: Overview, Timeline, Flame, Kernels, CPU ops, Steps, Requests (serving
- * captures only), SQL, Compare.
+ * The views of one open capture, as tabs: Overview, Timeline, Flame, Kernels, CPU ops and Steps (each only when the
+ * capture has such rows), Requests (captures with requests only), SQL, Compare.
  */
 final class CaptureView extends TabPane {
     private final CaptureSession session;
@@ -63,9 +63,20 @@ final class CaptureView extends TabPane {
         stepsTab = tab("Steps", steps, "Each training step and its parts");
         sqlTab = tab("SQL", sql, "Read-only SQL on this capture");
         compareTab = tab("Compare", compare, "This capture against another open one: step time, categories, names");
-        getTabs().addAll(overviewTab, timelineTab, flameTab, kernelsTab, opsTab, stepsTab);
+        getTabs().addAll(overviewTab, timelineTab, flameTab);
+        // the three summary tables only where they have rows: a service's capture has no kernels, ops or steps
+        CaptureOverview o = session.report().overview();
+        if (o.kernelCount() > 0) {
+            getTabs().add(kernelsTab);
+        }
+        if (o.eventCounts().getOrDefault(Category.CPU_OP, 0L) > 0) {
+            getTabs().add(opsTab);
+        }
+        if (!o.steps().isEmpty()) {
+            getTabs().add(stepsTab);
+        }
         // a serving capture gets its Requests tab (latency percentiles, histogram, tail, slowest requests)
-        requests = session.report().overview().latencies().isEmpty() ? null : new RequestsView(session, dark);
+        requests = o.latencies().isEmpty() ? null : new RequestsView(session, dark);
         if (requests != null) {
             getTabs().add(tab("Requests", requests, "Request latency: percentiles, histogram, the p99 tail's phases,"
                     + " the slowest requests"));

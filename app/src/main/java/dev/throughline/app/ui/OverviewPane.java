@@ -290,6 +290,7 @@ final class OverviewPane extends ScrollPane {
                     Units.duration(Math.round(sum * 1e6)));
         });
         ChartStyle.apply(chart, dark.get());
+        String cut = capOutliers(plot, bins);
         charts.add(chart);
         ChartViewer viewer = new ChartViewer(chart);
         viewer.setPrefSize(640, 300);
@@ -301,7 +302,37 @@ final class OverviewPane extends ScrollPane {
                 Units.duration(s.maxNs())));
         stats.getStyleClass().add("muted");
         box.getChildren().addAll(viewer, stats, meanBreakdown(s));
+        if (cut != null) {
+            box.getChildren().add(2, mutedLine(cut)); // under the chart
+        }
         return box;
+    }
+
+    /**
+     * Ends the time axis below outlier bars (a warm-up step would flatten the others), marks each cut bar with its
+     * height, and returns the line that says so; null when no bar is an outlier.
+     */
+    private static String capOutliers(CategoryPlot plot, List<StepBins.Bin> bins) {
+        double capNs = StepBins.axisCapNs(bins);
+        if (Double.isNaN(capNs)) {
+            return null;
+        }
+        plot.getRangeAxis().setRange(0, capNs / 1e6);
+        List<String> cutBars = new ArrayList<>();
+        for (StepBins.Bin b : bins) {
+            if (b.totalNs() > capNs) {
+                var mark = new org.jfree.chart.annotations.CategoryTextAnnotation(
+                        "↑ " + Units.duration(Math.round(b.totalNs())), b.label(), capNs / 1e6 * 0.95);
+                mark.setCategoryAnchor(org.jfree.chart.axis.CategoryAnchor.MIDDLE);
+                mark.setTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_CENTER);
+                mark.setPaint(java.awt.Color.GRAY);
+                plot.addAnnotation(mark);
+                cutBars.add((b.steps() == 1 ? "step " : "steps ") + b.label() + " (" + Units.duration(Math.round(b.totalNs())) + ")");
+            }
+        }
+        return "Scale cut at " + Units.duration(Math.round(capNs)) + " so the other steps stay readable: "
+                + String.join(", ", cutBars.subList(0, Math.min(5, cutBars.size())))
+                + (cutBars.size() > 5 ? " and " + (cutBars.size() - 5) + " more" : "") + " go above it.";
     }
 
     private static long[] parts(StepRow s) {

@@ -19,6 +19,39 @@ final class StepBins {
         String label() {
             return first == last ? Long.toString(first) : first + "–" + last;
         }
+
+        double totalNs() {
+            double t = 0;
+            for (double p : meanPartNs) {
+                t += p;
+            }
+            return t;
+        }
+    }
+
+    /** A bar taller than this many medians is an outlier (a warm-up step): it would flatten every other bar. */
+    static final double OUTLIER_MEDIANS = 4;
+
+    /**
+     * Where the chart's time axis should end so that outliers (e.g. a 210 ms warm-up step among 5 ms steps) do not
+     * flatten the rest: 1.25 × the tallest bar that is not an outlier; NaN when no bar is an outlier (auto range).
+     */
+    static double axisCapNs(List<Bin> bins) {
+        double[] totals = bins.stream().mapToDouble(Bin::totalNs).sorted().toArray();
+        if (totals.length < 3) {
+            return Double.NaN;
+        }
+        double median = totals[totals.length / 2];
+        double tallestRegular = 0;
+        boolean outliers = false;
+        for (double t : totals) {
+            if (t > OUTLIER_MEDIANS * median) {
+                outliers = true;
+            } else {
+                tallestRegular = Math.max(tallestRegular, t);
+            }
+        }
+        return outliers && tallestRegular > 0 ? 1.25 * tallestRegular : Double.NaN;
     }
 
     private StepBins() {

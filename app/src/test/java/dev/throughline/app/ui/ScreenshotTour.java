@@ -57,12 +57,16 @@ public final class ScreenshotTour {
         waitFor(() -> !v.timeline().loadingProperty().get() && !v.timeline().drawn().isEmpty());
         Thread.sleep(500);
         shot(out.resolve("timeline-full.png"));
-        fx(() -> {
-            var steps = v.session().report().overview().steps();
+        fx(() -> { // a slice of the third step, or (a service: no steps) of the middle of the capture
+            var o = v.session().report().overview();
             long origin = v.session().reader().timeOriginNs();
-            var s = steps.get(2);
-            v.timeline().show(s.startNs() - origin + (s.endNs() - s.startNs()) * 0.30,
-                    s.startNs() - origin + (s.endNs() - s.startNs()) * 0.36);
+            if (o.steps().size() > 2) {
+                var s = o.steps().get(2);
+                v.timeline().show(s.startNs() - origin + (s.endNs() - s.startNs()) * 0.30,
+                        s.startNs() - origin + (s.endNs() - s.startNs()) * 0.36);
+            } else {
+                v.timeline().show(o.spanNs() * 0.50, o.spanNs() * 0.51);
+            }
             return null;
         });
         Thread.sleep(300);
@@ -77,7 +81,7 @@ public final class ScreenshotTour {
         shot(out.resolve("timeline.png"));
 
         fx(() -> {
-            v.showView("Kernels");
+            v.showView(v.requests() == null ? "Kernels" : "Requests");
             return null;
         });
         Thread.sleep(1000);

@@ -117,6 +117,8 @@ class WorkbenchUiTest {
         assertTrue(texts.contains("What-if: mean step 141.1 ms → 103.6 ms"), texts);
         String status = fx(() -> ((Label) robot.lookup("#status").query()).getText());
         assertEquals("8,868 kernels · 6 steps · 0 lost · span 847.0 ms", status);
+        assertEquals(List.of("Overview", "Timeline", "Flame", "Kernels", "CPU ops", "Steps", "SQL", "Compare"),
+                fx(() -> view.getTabs().stream().map(javafx.scene.control.Tab::getText).toList()), "a training capture's views");
         assertTrue(fx(() -> view.kernels().table().getItems().size()) > 10 || waitRows(view));
     }
 
