@@ -154,8 +154,12 @@ final class OverviewPane extends ScrollPane {
 
     static String factLine(CaptureOverview o) {
         long events = o.eventCounts().values().stream().mapToLong(Long::longValue).sum();
-        return String.format("span %s · %,d events · %,d lost · %d steps · %s", Units.duration(o.spanNs()), events,
-                o.lostEvents(), o.stepStats().count(), gpuFact(o));
+        // a service's capture counts requests, not (zero) steps
+        long requests = o.latencies().stream().mapToLong(dev.throughline.storage.model.LatencyRow::count).sum();
+        String work = o.stepStats().count() == 0 && requests > 0 ? String.format("%,d requests", requests)
+                : o.stepStats().count() + " steps";
+        return String.format("span %s · %,d events · %,d lost · %s · %s", Units.duration(o.spanNs()), events,
+                o.lostEvents(), work, gpuFact(o));
     }
 
     private static String gpuFact(CaptureOverview o) {
@@ -321,11 +325,15 @@ final class OverviewPane extends ScrollPane {
         List<String> cutBars = new ArrayList<>();
         for (StepBins.Bin b : bins) {
             if (b.totalNs() > capNs) {
+                // written up the cut bar itself, white on its colours, reading from the bottom
                 var mark = new org.jfree.chart.annotations.CategoryTextAnnotation(
-                        "↑ " + Units.duration(Math.round(b.totalNs())), b.label(), capNs / 1e6 * 0.95);
+                        "↑ " + Units.duration(Math.round(b.totalNs())), b.label(), capNs / 1e6 * 0.98);
                 mark.setCategoryAnchor(org.jfree.chart.axis.CategoryAnchor.MIDDLE);
-                mark.setTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_CENTER);
-                mark.setPaint(java.awt.Color.GRAY);
+                mark.setTextAnchor(org.jfree.chart.ui.TextAnchor.CENTER_RIGHT);
+                mark.setRotationAnchor(org.jfree.chart.ui.TextAnchor.CENTER_RIGHT);
+                mark.setRotationAngle(-Math.PI / 2);
+                mark.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 11));
+                mark.setPaint(java.awt.Color.WHITE);
                 plot.addAnnotation(mark);
                 cutBars.add((b.steps() == 1 ? "step " : "steps ") + b.label() + " (" + Units.duration(Math.round(b.totalNs())) + ")");
             }

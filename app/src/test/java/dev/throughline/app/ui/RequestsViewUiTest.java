@@ -67,6 +67,8 @@ class RequestsViewUiTest {
         assertTrue(text.contains("the slowest 1 % ("), text);
         assertNull(fx(() -> view.lookup("#step-panel")), "no empty step panel");
         assertNull(fx(() -> view.lookup("#gpu-panel")), "no empty GPU panel");
+        String facts = OverviewPane.factLine(view.session().report().overview());
+        assertTrue(facts.matches(".* · 0 lost · [0-9,]+ requests · GPU: none .*") && !facts.contains("steps"), facts);
         assertEquals(List.of("Overview", "Timeline", "Flame", "Requests", "SQL", "Compare"),
                 fx(() -> view.getTabs().stream().map(javafx.scene.control.Tab::getText).toList()),
                 "no empty Kernels, CPU ops or Steps tab for a service");

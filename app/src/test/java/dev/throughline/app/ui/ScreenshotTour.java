@@ -49,6 +49,22 @@ public final class ScreenshotTour {
         CaptureView v = fx(window::selectedView);
         Thread.sleep(1500);
         shot(out.resolve("overview.png"));
+        fx(() -> {
+            // the charts under the findings: the step chart (or the panels' row) at the top of the view
+            var pane = v.overview();
+            var chart = pane.lookup("#step-chart") != null ? pane.lookup("#step-chart") : pane.lookup("#requests-panel");
+            double content = pane.getContent().getBoundsInLocal().getHeight();
+            double view = pane.getViewportBounds().getHeight();
+            double y = chart == null ? content : pane.getContent().sceneToLocal(chart.localToScene(0, 0)).getY() - 60;
+            pane.setVvalue(content <= view ? 0 : Math.min(1, Math.max(0, y / (content - view))));
+            return null;
+        });
+        Thread.sleep(500);
+        shot(out.resolve("overview-charts.png"));
+        fx(() -> {
+            v.overview().setVvalue(0);
+            return null;
+        });
 
         fx(() -> {
             v.showView("Timeline");
