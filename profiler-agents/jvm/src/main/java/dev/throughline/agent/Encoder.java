@@ -85,4 +85,9 @@ final class Encoder {
     void flush() throws IOException {
         out.flush();
     }
+
+    /** Frames written so far (the sender backs off while this does not move). */
+    long framesWritten() {
+        return out.framesWritten();
+    }
 }
