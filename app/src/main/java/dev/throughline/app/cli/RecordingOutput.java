@@ -41,6 +41,10 @@ final class RecordingOutput {
             for (Finding f : report.findings()) {
                 err.printf("  %-8s %s%n           → %s%n", f.severity(), f.message(), f.recommendation());
             }
+            // what was left out and why, where the user is looking now (the report says it again)
+            for (String jfr : dev.throughline.app.analysis.AgentNotes.jfrOff(report.overview().meta())) {
+                err.println("  JFR: " + jfr);
+            }
         } catch (Exception e) {
             err.println("  (no findings: " + e.getMessage() + ")");
         }

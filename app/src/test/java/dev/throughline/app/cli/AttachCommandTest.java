@@ -77,6 +77,8 @@ class AttachCommandTest {
             assertEquals(0, r.exitCode(), r.err());
             assertTrue(r.err().matches("(?s).*attached to pid " + target.pid + " \\(" + java.util.regex.Pattern.quote(ServiceTarget.class.getName()) + "\\) in \\d+ ms.*"), r.err());
             assertTrue(r.err().contains("capture: " + out), r.err());
+            assertTrue(Runtime.version().feature() >= 23 || r.err().contains("  JFR: JVM agent, pid " + target.pid + ": off (auto): "),
+                    "the summary says JFR was left off, and why: " + r.err());
 
             try (CaptureReader c = CaptureReader.open(out)) {
                 assertTrue(c.cleanlyClosed());
