@@ -103,11 +103,7 @@ final class TimelineView extends BorderPane {
     private List<CounterQuery.Instant> instants = List.of();
     /** Where each counter row was drawn (for hover). */
     private final List<CounterDrawn> counterRows = new ArrayList<>();
-    private final javafx.scene.control.TextField search = new javafx.scene.control.TextField();
-    private final Label searchCount = new Label();
-    private SliceSearch.Result searchResult;
-    private int searchIndex = -1;
-    private int searchGeneration;
+    private final TimelineSearch search;
     private Map<Integer, List<TimelineQuery.Box>> boxes = new HashMap<>();
     private final List<Drawn> drawn = new ArrayList<>();
     private String emptyMessage;
@@ -133,6 +129,7 @@ final class TimelineView extends BorderPane {
         spanEndRel = spanStartRel + Math.max(1, session.reader().spanNs());
         visible.set(new Range(spanStartRel, spanEndRel));
         details = new SliceDetails(session, spanStartRel, this::goTo, this::redraw);
+        search = new TimelineSearch(session, this::redraw, this::goTo, canvas::requestFocus);
 
         canvas.widthProperty().bind(canvasHolder.widthProperty());
         canvas.heightProperty().bind(canvasHolder.heightProperty());
@@ -206,26 +203,7 @@ final class TimelineView extends BorderPane {
         hint.setTooltip(new Tooltip("wheel: zoom at the cursor · drag: pan · Shift+drag or drag on the ruler: select a"
                 + " range · W/S zoom · A/D pan · F fit · click: details · Esc: clear"));
         hint.getStyleClass().add("muted");
-        search.setId("timeline-search");
-        search.setPromptText("search slices (Ctrl+F)");
-        search.setPrefColumnCount(16);
-        search.setTooltip(new Tooltip("Slices whose name contains the text. Enter: next match, Shift+Enter: previous,"
-                + " Esc: clear"));
-        search.textProperty().addListener(o -> runSearch());
-        search.setOnKeyPressed(e -> {
-            if (e.getCode() == KeyCode.ENTER) {
-                jump(e.isShiftDown() ? -1 : 1);
-                e.consume();
-            } else if (e.getCode() == KeyCode.ESCAPE) {
-                search.clear();
-                canvas.requestFocus();
-                e.consume();
-            }
-        });
-        searchCount.setId("timeline-search-count");
-        searchCount.getStyleClass().add("muted");
-        searchCount.setMinWidth(javafx.scene.control.Control.USE_PREF_SIZE);
-        HBox bar = new HBox(8, in, out, fit, search, searchCount, rangeLabel, hint, legend);
+        HBox bar = new HBox(8, in, out, fit, search.field(), search.count(), rangeLabel, hint, legend);
         HBox.setHgrow(legend, Priority.ALWAYS);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(6, 10, 6, 10));
@@ -369,67 +347,15 @@ final class TimelineView extends BorderPane {
         viewportChanged();
     }
 
-    // ---- search
+    // ---- search (TimelineSearch)
 
     void focusSearch() {
-        search.requestFocus();
-        search.selectAll();
+        search.focus();
     }
 
-    private String searchNeedle() {
-        String t = search.getText() == null ? "" : search.getText().strip();
-        return t.isEmpty() ? null : t.toLowerCase(Locale.ROOT);
-    }
-
-    private void runSearch() {
-        int gen = ++searchGeneration;
-        String text = search.getText() == null ? "" : search.getText().strip();
-        searchIndex = -1;
-        if (text.isEmpty()) {
-            searchResult = null;
-            searchCount.setText("");
-            redraw();
-            return;
-        }
-        searchCount.setText("searching…");
-        redraw();
-        session.query(() -> SliceSearch.find(session, text)).whenComplete((r, e) -> Platform.runLater(() -> {
-            if (gen != searchGeneration) {
-                return;
-            }
-            if (e != null) {
-                searchCount.setText("search failed: " + ErrorText.of(e));
-                return;
-            }
-            searchResult = r;
-            updateSearchCount();
-        }));
-    }
-
-    private void updateSearchCount() {
-        SliceSearch.Result r = searchResult;
-        if (r == null) {
-            searchCount.setText("");
-        } else if (r.matches().isEmpty()) {
-            searchCount.setText("no matches");
-        } else {
-            String total = String.format("%,d%s", r.total(), r.truncated() ? " (first " + r.matches().size() + ")" : "");
-            searchCount.setText(searchIndex < 0 ? total + " matches · Enter: next"
-                    : String.format("%,d of %s", searchIndex + 1, total));
-        }
-    }
-
-    /** Moves to the next ({@code +1}) or previous ({@code -1}) match: centres it, selects it. */
+    /** Moves to the next ({@code +1}) or previous ({@code -1}) search match: centres it, selects it. */
     void jump(int direction) {
-        SliceSearch.Result r = searchResult;
-        if (r == null || r.matches().isEmpty()) {
-            return;
-        }
-        int n = r.matches().size();
-        searchIndex = searchIndex < 0 ? (direction > 0 ? 0 : n - 1) : Math.floorMod(searchIndex + direction, n);
-        goTo(r.matches().get(searchIndex));
-        updateSearchCount();
-        redraw();
+        search.jump(direction);
     }
 
     /**
@@ -509,19 +435,19 @@ final class TimelineView extends BorderPane {
     }
 
     javafx.scene.control.TextField searchField() {
-        return search;
+        return search.field();
     }
 
     Label searchCountLabel() {
-        return searchCount;
+        return search.count();
     }
 
     SliceSearch.Result searchResult() {
-        return searchResult;
+        return search.result();
     }
 
     int searchIndex() {
-        return searchIndex;
+        return search.index();
     }
 
     String hoverText() {
@@ -810,7 +736,7 @@ final class TimelineView extends BorderPane {
 
         Font small = Font.font("System", 11);
         Font bold = Font.font("System", FontWeight.BOLD, 12);
-        String needle = searchNeedle();
+        String needle = search.needle();
         double y = RULER_H - vbar.getValue();
         g.setTextBaseline(VPos.CENTER);
         for (TimelineQuery.Track t : tracks) {
