@@ -108,3 +108,13 @@ serving_load() {
   "${pin[@]}" java -cp "$SERVING_JAR" dev.throughline.samples.serving.LoadGenerator --port "$SERVICE_PORT" "$@" \
     --histogram "$out.hgrm" > "$out"
 }
+
+# threads_cpu PID: one line "name ticks" per thread of PID (spaces in the name as _; ticks = user + system, in
+# clock ticks, from /proc/PID/task/*/stat): what run-jvm-threads.sh groups and run-jvm-jit.sh sums for the JIT.
+threads_cpu() {
+  for t in /proc/"$1"/task/*; do
+    [ -r "$t/stat" ] || continue
+    local comm; comm="$(cat "$t/comm" 2>/dev/null | tr ' ' '_')"
+    awk -v c="$comm" '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print c, f[12] + f[13] }' "$t/stat" 2>/dev/null
+  done
+}

@@ -20,19 +20,8 @@ TICK_HZ="$(getconf CLK_TCK)"
 
 # jit_log PID FILE: once a second "epoch_s ticks", ticks = user + system of the JVM's C1/C2 compiler threads
 jit_log() {
-  local pid="$1" file="$2"
-  while kill -0 "$pid" 2>/dev/null; do
-    local sum=0 t name fields
-    for t in /proc/"$pid"/task/*; do
-      name="$(cat "$t/comm" 2>/dev/null)" || continue
-      case "$name" in
-        C1\ Compiler*|C2\ Compiler*)
-          fields="$(sed 's/^.*) //' "$t/stat" 2>/dev/null)" || continue
-          set -- $fields
-          sum=$((sum + ${12} + ${13})) ;; # utime, stime (fields 14, 15 of stat; 12, 13 after the comm)
-      esac
-    done
-    echo "$(date +%s) $sum" >> "$file"
+  while kill -0 "$1" 2>/dev/null; do
+    echo "$(date +%s) $(threads_cpu "$1" | awk '/^C[12]_Compiler/ { s += $2 } END { print s + 0 }')" >> "$2"
     sleep 1
   done
 }
@@ -47,7 +36,7 @@ for v in "${variants[@]}"; do
     --closed "$CLIENTS" --duration-s $((WARMUP + SECS + AFTER + 2)) --histogram "$J/load-$i.hgrm" \
     --progress "$J/progress-$i.txt" --cpu-of "$pid" > "$J/load-$i.out" 2> "$J/load-$i.err" &
   load=$!
-  taskset -c "$OTHER_CPUS" bash -c "$(declare -f jit_log); jit_log $pid $J/jit-$i.txt" &
+  taskset -c "$OTHER_CPUS" bash -c "$(declare -f threads_cpu jit_log); jit_log $pid $J/jit-$i.txt" &
   sleep "$WARMUP"
   attach_at="$(date +%s)"
   if [ "$v" != none ]; then

@@ -18,14 +18,6 @@ J="$OUT/jvm-threads"; mkdir -p "$J"
 # always backgrounded: exec, so that $! is the java process itself
 pin() { local cpus="$1"; shift; if [ -n "$cpus" ]; then exec taskset -c "$cpus" "$@"; else exec "$@"; fi; }
 
-threads_cpu() { # PID: "name ticks" per thread
-  for t in /proc/"$1"/task/*; do
-    [ -r "$t/stat" ] || continue
-    local comm; comm="$(cat "$t/comm" 2>/dev/null | tr ' ' '_')"
-    awk -v c="$comm" '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print c, f[12] + f[13] }' "$t/stat" 2>/dev/null
-  done
-}
-
 for v in $VARIANTS; do
   name="${v%%:*}${TAG:-}"; opts="${v#*:}"
   serving_start "$J" "${TASKSET_SERVICE:-}"

@@ -72,6 +72,11 @@ public record CaptureOverview(Map<String, String> meta, long spanNs, Map<Categor
         return sum;
     }
 
+    /** Requests over every request name (0 without request slices). */
+    public long requestCount() {
+        return latencies.stream().mapToLong(LatencyRow::count).sum();
+    }
+
     public long lostEvents() {
         return loss.stream().mapToLong(LossRow::count).sum();
     }

@@ -263,8 +263,7 @@ final class CaptureView extends TabPane {
     String statusLine() {
         CaptureOverview o = session.report().overview();
         if (o.stepStats().count() == 0 && !o.latencies().isEmpty()) { // a service: its requests, not kernels and steps
-            long requests = o.latencies().stream().mapToLong(dev.throughline.storage.model.LatencyRow::count).sum();
-            return String.format("%,d requests · p99 %s (%s) · %,d lost · span %s", requests,
+            return String.format("%,d requests · p99 %s (%s) · %,d lost · span %s", o.requestCount(),
                     Units.duration(o.latencies().get(0).p99Ns()), o.latencies().get(0).name(), o.lostEvents(),
                     Units.duration(o.spanNs()));
         }

@@ -70,10 +70,7 @@ final class OverviewPane extends ScrollPane {
 
         Label title = new Label(session.title());
         title.getStyleClass().add("capture-title");
-        Label facts = new Label(factLine(o));
-        facts.getStyleClass().add("muted");
-        facts.setWrapText(true);
-        VBox head = new VBox(2, title, facts);
+        VBox head = new VBox(2, title, mutedLine(factLine(o)));
         // what the recording cost the host, as its agent measured it, and what it left out (JFR) and why
         for (String cost : AgentNotes.costs(o.meta())) {
             head.getChildren().add(mutedLine("Agent cost: " + cost));
@@ -155,8 +152,7 @@ final class OverviewPane extends ScrollPane {
     static String factLine(CaptureOverview o) {
         long events = o.eventCounts().values().stream().mapToLong(Long::longValue).sum();
         // a service's capture counts requests, not (zero) steps
-        long requests = o.latencies().stream().mapToLong(dev.throughline.storage.model.LatencyRow::count).sum();
-        String work = o.stepStats().count() == 0 && requests > 0 ? String.format("%,d requests", requests)
+        String work = o.stepStats().count() == 0 && o.requestCount() > 0 ? String.format("%,d requests", o.requestCount())
                 : o.stepStats().count() + " steps";
         return String.format("span %s · %,d events · %,d lost · %s · %s", Units.duration(o.spanNs()), events,
                 o.lostEvents(), work, gpuFact(o));
@@ -325,9 +321,9 @@ final class OverviewPane extends ScrollPane {
         List<String> cutBars = new ArrayList<>();
         for (StepBins.Bin b : bins) {
             if (b.totalNs() > capNs) {
+                String height = Units.duration(Math.round(b.totalNs()));
                 // written up the cut bar itself, white on its colours, reading from the bottom
-                var mark = new org.jfree.chart.annotations.CategoryTextAnnotation(
-                        "↑ " + Units.duration(Math.round(b.totalNs())), b.label(), capNs / 1e6 * 0.98);
+                var mark = new org.jfree.chart.annotations.CategoryTextAnnotation("↑ " + height, b.label(), capNs / 1e6 * 0.98);
                 mark.setCategoryAnchor(org.jfree.chart.axis.CategoryAnchor.MIDDLE);
                 mark.setTextAnchor(org.jfree.chart.ui.TextAnchor.CENTER_RIGHT);
                 mark.setRotationAnchor(org.jfree.chart.ui.TextAnchor.CENTER_RIGHT);
@@ -335,7 +331,7 @@ final class OverviewPane extends ScrollPane {
                 mark.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 11));
                 mark.setPaint(java.awt.Color.WHITE);
                 plot.addAnnotation(mark);
-                cutBars.add((b.steps() == 1 ? "step " : "steps ") + b.label() + " (" + Units.duration(Math.round(b.totalNs())) + ")");
+                cutBars.add((b.steps() == 1 ? "step " : "steps ") + b.label() + " (" + height + ")");
             }
         }
         return "Scale cut at " + Units.duration(Math.round(capNs)) + " so the other steps stay readable: "
@@ -366,7 +362,7 @@ final class OverviewPane extends ScrollPane {
     }
 
     /** One of the overview's boxes: its title, then what the caller adds. */
-    /** A wrapping line in the muted style (the header's agent notes). */
+    /** A wrapping line in the muted style. */
     private static Label mutedLine(String text) {
         Label l = new Label(text);
         l.getStyleClass().add("muted");
@@ -390,12 +386,9 @@ final class OverviewPane extends ScrollPane {
             Label line = new Label(String.format("%s · %,d requests · %s", l.name(), l.count(), ReportText.percentiles(l)));
             box.getChildren().add(line);
             o.requestTails().stream().filter(r -> r.name().equals(l.name())).findFirst().ifPresent(r -> {
-                Label tail = new Label(String.format("the slowest 1 %% (%,d, mean %s): %s; GC pauses overlap %s",
+                box.getChildren().add(mutedLine(String.format("the slowest 1 %% (%,d, mean %s): %s; GC pauses overlap %s",
                         r.tailCount(), Units.duration(r.tailMeanNs()), r.tailPhaseShares(),
-                        Units.percent(r.tailGcShare())));
-                tail.getStyleClass().add("muted");
-                tail.setWrapText(true);
-                box.getChildren().add(tail);
+                        Units.percent(r.tailGcShare()))));
             });
         }
         Label more = new Label("The Requests tab has the latency histogram, the tail's phases and the slowest requests.");

@@ -108,16 +108,19 @@ final class Recording {
             sender.offer(new Event.Meta("java.version", System.getProperty("java.version", "?")));
             sampler = startSampler(sender);
             JfrChoice choice = JfrChoice.decide(args.jfr, atStartup, Runtime.version().feature(), JfrChoice.jfrStarted());
-            String jfrStatus = null;
+            String unavailable = null; // why JFR, to start, could not
             if (choice.start) {
                 try {
                     jfr = JfrSource.start(sender, threads, args.parkThresholdNs);
-                    jfrStatus = jfr.status().equals("on") ? choice.onText() : jfr.status();
+                    unavailable = jfr.status().equals("on") ? null : jfr.status();
                 } catch (LinkageError noJfrModule) { // a jlink-ed runtime without jdk.jfr cannot even link JfrSource
-                    jfrStatus = "unavailable: " + noJfrModule;
+                    unavailable = "unavailable: " + noJfrModule;
                 }
             }
-            if (jfr == null || !jfr.status().equals("on")) { // GC pauses at least, from the collectors' notifications
+            String jfrStatus;
+            if (choice.start && unavailable == null) {
+                jfrStatus = choice.onText();
+            } else { // GC pauses at least, from the collectors' notifications
                 String gcStatus;
                 try {
                     gcNotifications = GcNotifications.start(sender, threads);
@@ -125,7 +128,7 @@ final class Recording {
                 } catch (LinkageError | RuntimeException noManagement) { // jdk.management absent
                     gcStatus = "GC notifications unavailable: " + noManagement;
                 }
-                jfrStatus = jfrStatus == null ? choice.offText(gcStatus) : jfrStatus + "; " + gcStatus;
+                jfrStatus = unavailable == null ? choice.offText(gcStatus) : unavailable + "; " + gcStatus;
             }
             sender.offer(new Event.Meta("jfr", jfrStatus));
             gpu = GpuTracing.startOrSay(sender);
